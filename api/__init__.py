@@ -1,0 +1,1 @@
+"""The HTTP API and HTML pages of lcc-graph (FastAPI). Depends on lcc_graph, never the reverse."""

@@ -1,0 +1,51 @@
+"""The app factory: ``create_app(settings)`` builds the service around one data directory."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from lcc_graph.framework import install_framework
+from lcc_graph.store.stores import open_stores
+
+from .errors import install_error_handlers
+from .routes import criteria, health, home, sparql
+from .settings import Settings
+
+HERE = Path(__file__).resolve().parent
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the service. The app owns its stores from start-up to shutdown."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        stores = open_stores(settings.data_dir)
+        try:
+            install_framework(stores.public)
+            app.state.stores = stores
+            yield
+        finally:
+            stores.close()
+
+    app = FastAPI(
+        title="lcc-graph",
+        summary="A knowledge graph of the Common Criteria of learning communities and cities",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS", "POST"],
+                       allow_headers=["*"])
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    install_error_handlers(app)
+    for module in (home, health, sparql, criteria):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,77 @@
+"""The one place where library errors become HTTP answers."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from lcc_graph import errors as e
+
+from .negotiation import NotAcceptable
+
+log = logging.getLogger("lcc.api")
+
+STATUS: list[tuple[type[e.LccError], int]] = [
+    (NotAcceptable, 406),
+    (e.ValidationRejected, 422),
+    (e.NotFound, 404),
+    (e.UnsupportedFormat, 415),
+    (e.OwnershipError, 422),
+    (e.StoreLocked, 503),
+    (e.QueryTimeout, 503),
+    (e.StoreError, 503),
+    (e.ParseError, 400),
+    (e.QueryError, 400),
+]
+
+
+def status_for(exc: e.LccError) -> int:
+    """The HTTP status of a library error (most specific class first)."""
+    for cls, status in STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 500
+
+
+def error_body(code: str, message: str, **extra: object) -> dict:
+    """The JSON error shape: ``{"error": CODE, "message": ...}``."""
+    return {"error": code, "message": message, **extra}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map library errors, HTTP errors and request validation errors to JSON."""
+
+    @app.exception_handler(e.LccError)
+    async def lcc_error(request: Request, exc: e.LccError) -> JSONResponse:
+        status = status_for(exc)
+        if status >= 500 and not isinstance(exc, (e.QueryTimeout, e.StoreError)):
+            log.exception("unexpected library error", exc_info=exc)
+        extra = {}
+        if isinstance(exc, e.ValidationRejected) and hasattr(exc.report, "to_json"):
+            extra["report"] = exc.report.to_json()
+        return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+                406: "not_acceptable", 413: "payload_too_large", 415: "unsupported_media_type"}.get(
+            exc.status_code, "http_error")
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def request_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', []))}: {err.get('msg')}" for err in exc.errors()
+        )
+        return JSONResponse(error_body("bad_request", problems or "invalid request"), status_code=400)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        return JSONResponse(error_body("internal_error", "an unexpected error happened; it was logged"),
+                            status_code=500)

@@ -1,0 +1,24 @@
+"""The home page: what the service is, in one screen."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from lcc_graph.views.criteria import list_criteria
+
+from ..deps import LangDep, StoresDep
+from ..negotiation import choose
+from ..pages import render
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/", summary="What the service is and where to go", responses={200: {"content": {"application/json": {}, "text/html": {}}}})
+def home(request: Request, stores: StoresDep, lang: LangDep) -> Response:
+    """Counts and ways in."""
+    items = list_criteria(stores, lang)
+    links = {"criteria": "/criteria", "sparql": "/sparql", "health": "/health", "openapi": "/openapi.json", "docs": "/docs"}
+    if choose(request, ["application/json", "text/html"]) == "text/html":
+        return render(request, "home.html", lang, criteria=items, links=links)
+    return JSONResponse({"service": "lcc-graph", "criteria": len(items), "links": links})

@@ -1,0 +1,24 @@
+"""The service's settings: one pydantic-settings class, ``LCC_`` environment prefix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the service can be told; tests build one, the CLI sets the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="LCC_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    admin_token: SecretStr | None = None
+    query_timeout_s: float = 20.0
+    max_query_bytes: int = 20_000
+    max_query_depth: int = 64
+    max_result_rows: int = 100_000
+    max_upload_bytes: int = 5_000_000
+    max_upload_triples: int = 200_000
+    default_lang: str = "en"

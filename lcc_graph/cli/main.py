@@ -1,0 +1,141 @@
+"""The core commands: serve, demo, load, query, export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..communities import load_communities, replace_community
+from ..errors import LccError
+from ..framework import install_framework
+from ..namespaces import community_base
+from ..ownership import check_ownership
+from ..rdf_input import parse_file
+from ..sparql_guard import check_read_query
+from .common import DEFAULT_DATA_DIR, DataDir, console, env_data_dir, fail, stores_at
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="lcc-graph: the Common Criteria of learning communities as a knowledge graph.")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=False)
+
+
+@app.command()
+def serve(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+) -> None:
+    """Serve the API and pages (the server owns the store while it runs)."""
+    import uvicorn
+
+    with stores_at(data_dir):
+        pass  # fail early, in one line, when another process holds the store
+    env_data_dir(data_dir)
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port)
+
+
+@app.command()
+def demo(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    communities: Annotated[int, typer.Option("--communities", "-n", min=1, max=10_000)] = 12,
+    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same data")] = 0,
+    output: Annotated[Path | None, typer.Option(help="write N-Quads here instead of loading the store")] = None,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="do nothing if the store holds communities")] = False,
+) -> None:
+    """Generate synthetic communities and load them (or write them to a file)."""
+    from .. import demo as demo_data
+    from ..communities import community_ids
+
+    if output is not None:
+        with output.open("wb") as fh:
+            demo_data.write(demo_data.generate(communities, seed), fh, format="nquads")
+        console.print(f"wrote {communities} communities to {output}")
+        return
+    with stores_at(data_dir) as stores:
+        if if_empty and community_ids(stores.public):
+            console.print(f"the store at {data_dir} already holds communities; left as it is")
+            return
+        install_framework(stores.public)
+        with _progress() as progress:
+            task = progress.add_task("loading communities", total=communities)
+            total = load_communities(stores.public, demo_data.generate(communities, seed),
+                                     progress=lambda _id: progress.advance(task))
+        console.print(f"loaded {communities} communities, {total} triples, into {data_dir}")
+
+
+@app.command()
+def load(
+    file: Annotated[Path, typer.Argument(help="Turtle, JSON-LD, RDF/XML or N-Triples file")],
+    community: Annotated[str, typer.Option("--community", "-c", help="the community id the data belongs to")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Replace a community's data with a file (checked for ownership first)."""
+    try:
+        parsed = parse_file(file, base_iri=community_base(community))
+    except (LccError, ValueError) as exc:
+        fail(getattr(exc, "message", str(exc)), code=2)
+    with stores_at(data_dir) as stores:
+        try:
+            check_ownership(parsed.triples, community, stores.public)
+            install_framework(stores.public)
+            replace_community(stores.public, community, parsed.triples, [], [])
+        except LccError as exc:
+            fail(exc.message)
+    console.print(f"stored {len(parsed.triples)} triples for community {community}")
+
+
+@app.command()
+def query(
+    text_or_file: Annotated[str, typer.Argument(help="a SPARQL query, or a file holding one")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    format: Annotated[str, typer.Option("--format", "-f", help="csv, tsv, json, xml (SELECT); ttl, nt (CONSTRUCT)")] = "csv",
+) -> None:
+    """Run a read-only SPARQL query over the public graphs."""
+    from ..store.base import GRAPH_FORMATS, SOLUTION_FORMATS
+
+    path = Path(text_or_file)
+    text = path.read_text(encoding="utf-8") if len(text_or_file) < 4096 and path.is_file() else text_or_file
+    try:
+        check_read_query(text)
+    except LccError as exc:
+        fail(exc.message, code=2)
+    aliases = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json",
+               "xml": "application/sparql-results+xml", "ttl": "text/turtle", "nt": "application/n-triples",
+               "jsonld": "application/ld+json"}
+    with stores_at(data_dir) as stores:
+        try:
+            result = stores.query_public(text)
+        except LccError as exc:
+            fail(exc.message)
+        media = aliases.get(format, format)
+        offers = GRAPH_FORMATS if result.kind == "graph" else SOLUTION_FORMATS
+        if media not in offers:
+            media = "text/turtle" if result.kind == "graph" else "text/csv"
+        sys.stdout.buffer.write(result.serialize(media))
+
+
+@app.command()
+def export(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    output: Annotated[Path | None, typer.Option(help="file to write (default: standard output)")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="nquads or trig")] = "nquads",
+) -> None:
+    """Export every public graph as N-Quads or TriG."""
+    fmt = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}.get(format)
+    if fmt is None:
+        fail(f"unknown format {format!r}: use nquads or trig", code=2)
+    with stores_at(data_dir) as stores:
+        if output is None:
+            stores.public.raw.dump(sys.stdout.buffer, format=fmt)
+        else:
+            stores.public.raw.dump(str(output), format=fmt)
+            console.print(f"wrote {len(stores.public.raw)} quads to {output}")

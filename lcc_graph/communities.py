@@ -1,0 +1,53 @@
+"""A community's graphs in the public store: its data, findings and assessment, replaced together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pyoxigraph as ox
+
+from .namespaces import community_graph
+from .store.embedded import EmbeddedStore
+
+
+def replace_community(
+    store: EmbeddedStore,
+    community_id: str,
+    data: list[ox.Triple] | None,
+    findings: list[ox.Triple] | None = None,
+    assessment: list[ox.Triple] | None = None,
+) -> None:
+    """Replace a community's data, findings and assessment graphs in one transaction.
+
+    ``None`` for ``data`` removes all three graphs.
+    """
+    graphs: dict[str, list[ox.Triple] | None] = {
+        community_graph(community_id, "data"): data,
+        community_graph(community_id, "findings"): findings if data is not None else None,
+        community_graph(community_id, "assessment"): assessment if data is not None else None,
+    }
+    store.replace_graphs(graphs)
+
+
+def community_ids(store: EmbeddedStore) -> list[str]:
+    """The ids of the communities that have a data graph."""
+    from .namespaces import community_id_of_graph
+
+    ids = {community_id_of_graph(g) for g in store.graphs() if g.endswith("/data")}
+    return sorted(i for i in ids if i)
+
+
+def load_communities(
+    store: EmbeddedStore,
+    communities: Iterable,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Store each (id, triples) community's data graph, one transaction each; returns triples stored."""
+    total = 0
+    for community in communities:
+        replace_community(store, community.id, community.triples, [], [])
+        total += len(community.triples)
+        if progress:
+            progress(community.id)
+    return total

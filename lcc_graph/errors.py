@@ -1,0 +1,80 @@
+"""One error hierarchy for the library; the API maps it to HTTP in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class LccError(Exception):
+    """Base of every error the library raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class StoreError(LccError):
+    """The store cannot be opened, read or written."""
+
+    code = "store_error"
+
+
+class StoreLocked(StoreError):
+    """Another process (usually a running server) holds the store."""
+
+    code = "store_locked"
+
+
+class ParseError(LccError):
+    """Input data (RDF, a query header, a parameter) does not parse."""
+
+    code = "parse_error"
+
+
+class UnsupportedFormat(ParseError):
+    """A media type or file extension we do not read."""
+
+    code = "unsupported_media_type"
+
+
+class UnsafeInput(ParseError):
+    """Input that would make the service call out or expand without bound."""
+
+    code = "unsafe_input"
+
+
+class QueryError(LccError):
+    """A SPARQL query is malformed, not allowed, or a parameter is wrong."""
+
+    code = "query_error"
+
+
+class QueryTimeout(LccError):
+    """A query passed its deadline and was stopped."""
+
+    code = "query_timeout"
+
+
+class NotFound(LccError):
+    """A community, criterion, query or graph that does not exist."""
+
+    code = "not_found"
+
+
+class OwnershipError(LccError):
+    """An upload names subjects that its community does not own."""
+
+    code = "ownership"
+
+
+class ValidationRejected(LccError):
+    """An upload has structure violations; carries the validation report."""
+
+    code = "validation_rejected"
+
+    def __init__(self, message: str, report: Any) -> None:
+        super().__init__(message)
+        self.report = report

@@ -1,0 +1,114 @@
+"""Checks on query text before any parser sees it, and on the parsed algebra after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import QueryError
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """Bounds on ad hoc query text."""
+
+    max_bytes: int = 20_000
+    max_depth: int = 64
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of (), {} and [] outside strings, IRIs and comments."""
+    depth = deepest = 0
+    i, n = 0, len(text)
+    quote: str | None = None
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 2
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                quote = None
+                continue
+        elif c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        elif c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            i += len(quote)
+            continue
+        elif c == "<":
+            # an IRI reference: skip to the closing '>' if it closes before white space
+            j = i + 1
+            while j < n and text[j] not in "> \t\r\n":
+                j += 1
+            if j < n and text[j] == ">":
+                i = j + 1
+                continue
+        elif c in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in ")}]":
+            depth -= 1
+        i += 1
+    return deepest
+
+
+def check_query_text(text: str, limits: QueryLimits = QueryLimits()) -> None:
+    """Refuse query text that is too large or too deeply nested to parse safely."""
+    size = len(text.encode("utf-8"))
+    if size > limits.max_bytes:
+        raise QueryError(f"the query is {size} bytes; the limit is {limits.max_bytes}")
+    depth = nesting_depth(text)
+    if depth > limits.max_depth:
+        raise QueryError(f"the query nests {depth} levels deep; the limit is {limits.max_depth}")
+
+
+def _walk(node: object, seen: set[int] | None = None):
+    """Every CompValue below a parse result."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value, seen)
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _walk(item, seen)
+    elif hasattr(node, "asList") and not isinstance(node, str):
+        for item in node:
+            yield from _walk(item, seen)
+
+
+def check_read_query(text: str, limits: QueryLimits = QueryLimits()) -> str:
+    """Check an ad hoc read query and return its form (SELECT, ASK, CONSTRUCT, DESCRIBE).
+
+    Refuses, with a message that says why: text over the size or nesting limits, updates,
+    malformed queries, and ``SERVICE`` anywhere in the parsed query (the engines would call out).
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import parser
+
+    check_query_text(text, limits)
+    try:
+        parsed = parser.parseQuery(text)
+    except ParseException as exc:
+        try:
+            parser.parseUpdate(text)
+        except (ParseException, RecursionError, Exception):
+            raise QueryError(f"malformed query: {exc.msg} at line {exc.lineno}, column {exc.col}") from exc
+        raise QueryError("updates are not allowed: this endpoint is read-only") from exc
+    except RecursionError as exc:
+        raise QueryError("the query nests too deeply to parse") from exc
+    form = "SELECT"
+    for comp in _walk(parsed):
+        if comp.name == "ServiceGraphPattern":
+            raise QueryError("SERVICE is not allowed: this endpoint never calls other endpoints")
+        if comp.name in ("SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery"):
+            form = comp.name[: -len("Query")].upper()
+    return form

@@ -1,0 +1,136 @@
+"""The store interface and the engine-independent query result."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal, Protocol
+
+import pyoxigraph as ox
+
+ResultKind = Literal["solutions", "boolean", "graph"]
+
+# Media types of results, by kind; the first is the default.
+SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A query's answer as bytes in one canonical form, whatever engine produced it.
+
+    Solutions and booleans are SPARQL JSON; graphs are N-Triples. The same object comes
+    back from the embedded engine, a query worker process or a remote endpoint.
+    """
+
+    kind: ResultKind
+    data: bytes
+
+    @classmethod
+    def from_pyoxigraph(cls, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> "QueryResult":
+        """Serialise a pyoxigraph result into the canonical form."""
+        if isinstance(result, ox.QueryBoolean):
+            return cls("boolean", result.serialize(format=ox.QueryResultsFormat.JSON))
+        if isinstance(result, ox.QuerySolutions):
+            return cls("solutions", result.serialize(format=ox.QueryResultsFormat.JSON))
+        return cls("graph", result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+
+    def parsed(self) -> ox.QuerySolutions | ox.QueryBoolean:
+        """A fresh pyoxigraph result object (single pass) for solutions and booleans."""
+        if self.kind == "graph":
+            raise TypeError("a graph result has triples, not solutions")
+        return ox.parse_query_results(self.data, format=ox.QueryResultsFormat.JSON)
+
+    @property
+    def boolean(self) -> bool:
+        """The answer of an ASK query."""
+        if self.kind != "boolean":
+            raise TypeError(f"not a boolean result: {self.kind}")
+        return bool(self.parsed())
+
+    @cached_property
+    def variables(self) -> list[str]:
+        """The projected variable names of a SELECT result."""
+        result = self.parsed()
+        return [v.value for v in result.variables]  # type: ignore[union-attr]
+
+    def rows(self) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]:
+        """SELECT rows as dicts from variable name to term (unbound variables left out)."""
+        solutions = self.parsed()
+        names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+        out = []
+        for solution in solutions:  # type: ignore[union-attr]
+            row = {}
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    row[name] = term
+            out.append(row)
+        return out
+
+    def values(self) -> list[dict[str, str]]:
+        """SELECT rows with each term reduced to its lexical value (IRI string or literal text)."""
+        return [{k: v.value for k, v in row.items()} for row in self.rows()]
+
+    def triples(self) -> list[ox.Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE result."""
+        if self.kind != "graph":
+            raise TypeError(f"not a graph result: {self.kind}")
+        return list(ox.parse(self.data, format=ox.RdfFormat.N_TRIPLES))
+
+    def serialize(self, media_type: str) -> bytes:
+        """The result in another format, with pyoxigraph's serialisers."""
+        if self.kind == "graph":
+            fmt = GRAPH_FORMATS[media_type]
+            if fmt == ox.RdfFormat.N_TRIPLES:
+                return self.data
+            return ox.serialize(self.triples(), format=fmt) or b""
+        fmt = SOLUTION_FORMATS[media_type]
+        if fmt == ox.QueryResultsFormat.JSON:
+            return self.data
+        return self.parsed().serialize(format=fmt)
+
+
+class GraphStore(Protocol):
+    """What every engine offers. A SPARQL 1.1 Protocol + Graph Store Protocol endpoint can too."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; ``default_graph`` lists the graphs merged as the default graph."""
+        ...
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update as one transaction."""
+        ...
+
+    def graphs(self) -> list[str]:
+        """The IRIs of the named graphs."""
+        ...
+
+    def get_graph(self, graph: str) -> list[ox.Triple]:
+        """The triples of one named graph (empty if absent)."""
+        ...
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple] | None]) -> None:
+        """Replace several named graphs in one transaction; ``None`` drops a graph."""
+        ...
+
+    def close(self) -> None:
+        """Release the engine."""
+        ...

@@ -1,0 +1,149 @@
+"""The embedded engine: pyoxigraph (RocksDB) on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import QueryError, StoreError, StoreLocked
+from .base import QueryResult
+
+
+def _open(path: Path, read_only: bool) -> ox.Store:
+    try:
+        if read_only:
+            return ox.Store.read_only(str(path))
+        path.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
+    except OSError as exc:
+        text = str(exc)
+        if "LOCK" in text or "lock" in text or "Resource temporarily unavailable" in text:
+            raise StoreLocked(
+                f"the store at {path} is in use by another process (is `lcc serve` running?); "
+                "stop it, or make this change through the API"
+            ) from exc
+        raise StoreError(f"cannot open the store at {path}: {text}") from exc
+
+
+def nt_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    """A term in N-Triples syntax, as pyoxigraph writes it (safe to place in SPARQL)."""
+    return str(term)
+
+
+def insert_data_block(graph: str, triples: Iterable[ox.Triple]) -> str:
+    """An ``INSERT DATA`` body for one named graph, terms written by pyoxigraph."""
+    g = ox.NamedNode(graph)
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    return f"INSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}"
+
+
+class EmbeddedStore:
+    """A pyoxigraph store in a directory. ``read_only=True`` opens a checkpoint."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._store = _open(self.path, read_only)
+
+    @property
+    def raw(self) -> ox.Store:
+        """The pyoxigraph store, for bulk work inside the library."""
+        return self._store
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run a query; the default graph is the listed named graphs (or the store's default graph)."""
+        kwargs: dict = {}
+        if default_graph is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph] or [ox.DefaultGraph()]
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            result = self._store.query(sparql, **kwargs)
+            return QueryResult.from_pyoxigraph(result)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed query: {exc}") from exc
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from exc
+
+    def update(self, sparql: str) -> None:
+        """Run an update; pyoxigraph applies it as one transaction."""
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed update: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"update failed: {exc}") from exc
+
+    def graphs(self) -> list[str]:
+        """The named graphs, sorted."""
+        return sorted(g.value for g in self._store.named_graphs())
+
+    def get_graph(self, graph: str) -> list[ox.Triple]:
+        """The triples of a named graph."""
+        g = ox.NamedNode(graph)
+        return [q.triple for q in self._store.quads_for_pattern(None, None, None, g)]
+
+    def count(self, graph: str | None = None) -> int:
+        """Number of quads in one graph, or in the whole store."""
+        if graph is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple] | None]) -> None:
+        """Drop and refill several graphs in one ``update()``: all of it happens or none."""
+        parts = []
+        for graph, triples in graphs.items():
+            g = ox.NamedNode(graph)
+            parts.append(f"DROP SILENT GRAPH {g}")
+            if triples is not None:
+                triples = list(triples)
+                if triples:
+                    parts.append(insert_data_block(graph, triples))
+        if parts:
+            self.update(" ;\n".join(parts))
+
+    def bulk_add(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Add triples to a graph without a transaction (initial loads only)."""
+        g = ox.NamedNode(graph)
+        self._store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
+
+    def canonical_nquads(self, graphs: Sequence[str] | None = None) -> bytes:
+        """Canonical (RDFC-1.0) N-Quads of the listed graphs (all named graphs by default)."""
+        names = self.graphs() if graphs is None else list(graphs)
+        ds = ox.Dataset()
+        for name in names:
+            g = ox.NamedNode(name)
+            for q in self._store.quads_for_pattern(None, None, None, g):
+                ds.add(q)
+        ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        lines = sorted(str(q) + " .\n" for q in ds)
+        return "".join(lines).encode()
+
+    def checkpoint(self, target: str | Path) -> Path:
+        """A hard-link checkpoint of the store that ``EmbeddedStore(.., read_only=True)`` opens."""
+        target = Path(target)
+        self._store.flush()
+        self._store.backup(str(target))
+        return target
+
+    def flush(self) -> None:
+        """Write buffered data to disk."""
+        self._store.flush()
+
+    def close(self) -> None:
+        """Close the store (pyoxigraph closes on garbage collection)."""
+        if getattr(self, "_store", None) is not None:
+            try:
+                self._store.flush()
+            except OSError:
+                pass
+            del self._store
+            self._store = None  # type: ignore[assignment]

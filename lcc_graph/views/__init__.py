@@ -1,0 +1,1 @@
+"""Graph views: library functions that read the public store and return plain data."""

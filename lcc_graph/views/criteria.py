@@ -1,0 +1,98 @@
+"""The framework as plain data: criteria, their statements, dimensions, shapes and questions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..errors import NotFound
+from ..namespaces import CRITERIA, sparql_prefixes
+from ..store.stores import Stores
+from .labels import pick
+
+_CRITERIA = sparql_prefixes() + """
+SELECT ?c ?slug ?label ?definition WHERE {
+  ?c a lcc:Criterion ; skos:notation ?slug .
+  OPTIONAL { ?c skos:prefLabel ?label }
+  OPTIONAL { ?c skos:definition ?definition }
+}"""
+
+_STATEMENTS = sparql_prefixes() + """
+SELECT ?c ?st ?text ?pos WHERE {
+  ?c a lcc:Criterion ; lcc:statement ?st .
+  ?st rdf:value ?text .
+  OPTIONAL { ?st schema:position ?pos }
+}"""
+
+_DIMENSIONS = sparql_prefixes() + """
+SELECT ?c ?d ?label ?definition WHERE {
+  ?d skos:broader ?c . ?c a lcc:Criterion .
+  FILTER NOT EXISTS { ?d a lcc:Criterion }
+  OPTIONAL { ?d skos:prefLabel ?label }
+  OPTIONAL { ?d skos:definition ?definition }
+}"""
+
+
+def _num(term: ox.Literal | None) -> float:
+    try:
+        return float(term.value) if term is not None else 0.0
+    except ValueError:
+        return 0.0
+
+
+def _criteria_rows(stores: Stores, lang: str) -> dict[str, dict[str, Any]]:
+    labels: dict[str, list[ox.Literal]] = defaultdict(list)
+    definitions: dict[str, list[ox.Literal]] = defaultdict(list)
+    slugs: dict[str, str] = {}
+    for row in stores.query_public(_CRITERIA).rows():
+        iri = row["c"].value
+        slugs[iri] = row["slug"].value
+        if "label" in row and row["label"] not in labels[iri]:
+            labels[iri].append(row["label"])
+        if "definition" in row and row["definition"] not in definitions[iri]:
+            definitions[iri].append(row["definition"])
+    out = {}
+    for iri, slug in slugs.items():
+        out[iri] = {
+            "slug": slug,
+            "iri": iri,
+            "label": pick(labels[iri], lang),
+            "definition": pick(definitions[iri], lang),
+            "statements": [],
+            "dimensions": [],
+        }
+    statements: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
+    for row in stores.query_public(_STATEMENTS).rows():
+        statements[row["c"].value].append((_num(row.get("pos")), row["st"].value, row["text"].value))
+    for iri, items in statements.items():
+        if iri in out:
+            out[iri]["statements"] = [{"iri": st, "text": text} for _, st, text in sorted(set(items))]
+    dims: dict[str, dict[str, dict[str, list[ox.Literal]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for row in stores.query_public(_DIMENSIONS).rows():
+        d = dims[row["c"].value][row["d"].value]
+        for key in ("label", "definition"):
+            if key in row and row[key] not in d[key]:
+                d[key].append(row[key])
+    for iri, by_dim in dims.items():
+        if iri in out:
+            out[iri]["dimensions"] = [
+                {"iri": d, "label": pick(v["label"], lang), "definition": pick(v["definition"], lang)}
+                for d, v in sorted(by_dim.items())
+            ]
+    return out
+
+
+def list_criteria(stores: Stores, lang: str = "en") -> list[dict[str, Any]]:
+    """Every criterion with its statements and dimensions, in alphabetical order of slug."""
+    return sorted(_criteria_rows(stores, lang).values(), key=lambda c: c["slug"])
+
+
+def get_criterion(stores: Stores, slug: str, lang: str = "en") -> dict[str, Any]:
+    """One criterion by slug, with its statements and dimensions; NotFound if unknown."""
+    rows = _criteria_rows(stores, lang)
+    iri = CRITERIA + slug
+    if iri not in rows:
+        raise NotFound(f"no criterion {slug!r}: see /criteria for the 21 criteria")
+    return rows[iri]
