@@ -107,3 +107,49 @@ def values_block(names: Sequence[str], terms: Mapping[str, ox.NamedNode | ox.Lit
 def inject(text: str, offset: int, block: str) -> str:
     """The query text with the block inserted at ``offset``."""
     return text[:offset] + block + text[offset:]
+
+
+def parse_checked(text: str, names: Sequence[str]) -> tuple[object, set[str]]:
+    """Parse a query whose top-level group starts with the VALUES block of ``names``.
+
+    Returns rdflib's parse of the query and the variables of its top-level pattern (the group
+    after the VALUES block; a subquery contributes only what it projects). Raises BindingError if the block is not
+    the first element of the top-level group, ValueError (pyparsing's) if the query is malformed.
+    """
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    query = parseQuery(text)[1]
+    if "where" not in query:
+        raise BindingError("the query has no WHERE group")
+    where = query["where"]
+    parts = list(where["part"]) if "part" in where else []
+    if names:
+        first = parts[0] if parts else None
+        if getattr(first, "name", None) != "InlineData" or [str(v) for v in first["var"]] != list(names):
+            raise BindingError("the VALUES block did not land first in the top-level WHERE group")
+        parts = parts[1:]
+    found: set[str] = set()
+    _collect(parts, found)
+    return query, found
+
+
+def _collect(node: object, found: set[str]) -> None:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    if isinstance(node, Variable):
+        found.add(str(node))
+    elif isinstance(node, CompValue):
+        if node.name == "SubSelect":
+            # (CompValue.get returns the key itself when it is missing: test with `in`.)
+            if "projection" not in node:  # SELECT *: everything its pattern binds
+                _collect(node["where"], found)
+            else:
+                for item in node["projection"]:
+                    _collect(item["var"] if "var" in item else item["evar"], found)
+            return
+        for value in node.values():
+            _collect(value, found)
+    elif isinstance(node, (list, tuple)) or (hasattr(node, "asList") and not isinstance(node, str)):
+        for item in node:
+            _collect(item, found)

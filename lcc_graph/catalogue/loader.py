@@ -1,0 +1,212 @@
+"""The catalogue: every ``queries/*.rq`` file checked at load time, bound the same way for every engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import NotFound, ParseError, QueryError
+from ..resources import data_dir
+from .binding import BindingError, inject, parse_checked, values_block, where_offset
+from .header import Header, HeaderError, parse_header, split_header
+from .params import Param, ParamError
+
+QUERIES = "https://w3id.org/lcc/queries/"
+#: What a ``kind: indicator`` query must project (``base`` is optional).
+INDICATOR_COLUMNS = ("community", "value", "count")
+_FORM_KINDS = {
+    "SelectQuery": ("table", "indicator"),
+    "AskQuery": ("boolean",),
+    "ConstructQuery": ("graph",),
+    "DescribeQuery": ("graph",),
+}
+
+
+class CatalogueError(ParseError):
+    """A query file that cannot be served; the message names the file and the problem."""
+
+    code = "catalogue_error"
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One query of the catalogue, with its header and the place its parameters are bound."""
+
+    id: str
+    summary: str
+    question: str
+    criteria: tuple[str, ...]
+    kind: str
+    params: dict[str, Param]
+    text: str
+    path: Path
+    variables: tuple[str, ...] = ()
+    _offset: int = field(default=0, repr=False)
+
+    @property
+    def iri(self) -> str:
+        """``https://w3id.org/lcc/queries/{id}``."""
+        return QUERIES + self.id
+
+    def terms(self, values: Mapping[str, str | None] | None = None) -> dict[str, ox.NamedNode | ox.Literal | None]:
+        """Each declared parameter's RDF term (None when absent and optional), checked by type."""
+        values = dict(values or {})
+        unknown = sorted(set(values) - set(self.params))
+        if unknown:
+            takes = ", ".join(self.params) or "no parameters"
+            raise QueryError(
+                f"unknown parameter(s) {', '.join(unknown)} for query {self.id}: it takes {takes}",
+                parameter=unknown[0],
+            )
+        terms: dict[str, ox.NamedNode | ox.Literal | None] = {}
+        for name, param in self.params.items():
+            value = values.get(name)
+            if value is None or value == "":
+                value = param.default
+            if value is None:
+                if param.required:
+                    raise QueryError(f"parameter {name} is required by query {self.id}", parameter=name)
+                terms[name] = None
+                continue
+            try:
+                terms[name] = param.term(value)
+            except ParamError as exc:
+                raise QueryError(str(exc), parameter=name) from exc
+        return terms
+
+    def bind(self, values: Mapping[str, str | None] | None = None) -> str:
+        """The query text with a VALUES block of the parameters first in its top-level WHERE."""
+        terms = self.terms(values)
+        if not self.params:
+            return self.text
+        return inject(self.text, self._offset, values_block(list(self.params), terms))
+
+
+class Catalogue:
+    """The named queries, by id."""
+
+    def __init__(self, queries: Mapping[str, NamedQuery]) -> None:
+        self._queries = dict(sorted(queries.items()))
+
+    def get(self, query_id: str) -> NamedQuery:
+        """The query with this id, or NotFound."""
+        try:
+            return self._queries[query_id]
+        except KeyError:
+            raise NotFound(f"no query {query_id!r} in the catalogue") from None
+
+    def __contains__(self, query_id: object) -> bool:
+        return query_id in self._queries
+
+    def __iter__(self) -> Iterator[NamedQuery]:
+        return iter(self._queries.values())
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+    def ids(self) -> list[str]:
+        """The query ids, sorted."""
+        return list(self._queries)
+
+    def by_criterion(self, slug: str) -> list[NamedQuery]:
+        """The queries that answer questions of one criterion."""
+        return [q for q in self if slug in q.criteria]
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Load every ``*.rq`` file of a folder (the shipped ``queries/`` by default).
+
+    Refuses the whole catalogue with CatalogueError on the first file that has a bad header,
+    does not parse, declares a parameter that is not a variable of its top-level pattern, or
+    repeats another file's id.
+    """
+    folder = data_dir("queries") if path is None else Path(path)
+    if not folder.is_dir():
+        raise CatalogueError(f"{folder}: the query folder does not exist", file=str(folder))
+    checker = ox.Store()
+    queries: dict[str, NamedQuery] = {}
+    for file in sorted(folder.glob("*.rq")):
+        query = load_query(file, checker)
+        if query.id in queries:
+            raise CatalogueError(
+                f"{file.name}: id {query.id!r} is already used by {queries[query.id].path.name}", file=str(file)
+            )
+        queries[query.id] = query
+    return Catalogue(queries)
+
+
+@lru_cache(maxsize=1)
+def default_catalogue() -> Catalogue:
+    """The shipped catalogue, loaded once per process."""
+    return load_catalogue()
+
+
+def load_query(file: Path, checker: ox.Store | None = None) -> NamedQuery:
+    """Load and check one query file."""
+
+    def fail(problem: str) -> CatalogueError:
+        return CatalogueError(f"{file.name}: {problem}", file=str(file))
+
+    try:
+        raw = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot be read as UTF-8 text ({exc})") from exc
+    try:
+        yaml_text, body = split_header(raw)
+        header: Header = parse_header(yaml_text)
+    except HeaderError as exc:
+        raise fail(str(exc)) from exc
+    if header.id != file.stem:
+        raise fail(f"id {header.id!r} does not match the file name (expected {file.stem!r})")
+    names = list(header.params)
+    try:
+        offset = where_offset(body) if names else 0
+        probe = inject(body, offset, values_block(names, {})) if names else body
+        form, projection, variables = _analyse(probe, names)
+    except BindingError as exc:
+        raise fail(str(exc)) from exc
+    except Exception as exc:  # pyparsing's ParseException and the like: the query does not parse
+        raise fail(f"the query does not parse: {exc}") from exc
+    undeclared = [n for n in names if n not in variables]
+    if undeclared:
+        raise fail(
+            f"parameter(s) {', '.join(undeclared)} are not variables of the query's top-level pattern"
+        )
+    if header.kind not in _FORM_KINDS[form]:
+        raise fail(f"kind {header.kind!r} does not fit a {form[:-5].upper()} query")
+    if header.kind == "indicator":
+        missing = [c for c in INDICATOR_COLUMNS if c not in projection]
+        if missing:
+            raise fail(f"an indicator query must project ?{', ?'.join(INDICATOR_COLUMNS)}; missing ?{', ?'.join(missing)}")
+    try:
+        (checker or ox.Store()).query(probe)
+    except SyntaxError as exc:
+        raise fail(f"pyoxigraph does not parse the query: {exc}") from exc
+    return NamedQuery(
+        id=header.id,
+        summary=header.summary,
+        question=header.question,
+        criteria=header.criteria,
+        kind=header.kind,
+        params=header.params,
+        text=body,
+        path=file,
+        variables=tuple(projection),
+        _offset=offset,
+    )
+
+
+def _analyse(text: str, names: list[str]) -> tuple[str, list[str], set[str]]:
+    """The query form, its projected variables (SELECT) and the variables of its top-level pattern."""
+    query, variables = parse_checked(text, names)
+    projection: list[str] = []
+    if query.name == "SelectQuery":
+        if "projection" in query:
+            projection = [str(i["var"] if "var" in i else i["evar"]) for i in query["projection"]]
+        else:
+            projection = sorted(variables | set(names))
+    return query.name, projection, variables

@@ -1,0 +1,5 @@
+"""``python -m lcc_graph.cli``."""
+
+from . import main
+
+main()

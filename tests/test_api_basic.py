@@ -1,0 +1,99 @@
+"""The first API: health, the framework, the SPARQL endpoint over the demo data."""
+
+from __future__ import annotations
+
+import pytest
+
+PREFIX = "PREFIX lcc: <https://w3id.org/lcc#>\n"
+
+
+def test_health(client):
+    r = client.get("/health")
+    assert r.status_code == 200
+    assert r.json()["status"] == "ok"
+
+
+def test_criteria_lists_21(client):
+    body = client.get("/criteria").json()
+    assert body["count"] == 21
+    slugs = [c["slug"] for c in body["criteria"]]
+    assert slugs[0] == "balances" and slugs[-1] == "visibility"
+    assert sum(len(c["statements"]) for c in body["criteria"]) == 95
+
+
+def test_penetration_statements_and_dimensions(client):
+    c = client.get("/criteria/penetration").json()
+    assert len(c["statements"]) == 6
+    assert c["statements"][0]["text"].startswith("The learning community and its infrastructures pay much attention")
+    assert c["statements"][-1]["text"].startswith("Depths")
+    assert sorted(d["iri"].rsplit("/", 1)[1] for d in c["dimensions"]) == ["depth", "horizontal", "vertical"]
+
+
+def test_criterion_page_and_language(client):
+    r = client.get("/criteria/penetration", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    assert "Horizontal" in r.text and 'dir="ltr"' in r.text
+    he = client.get("/criteria/penetration?lang=he", headers={"Accept": "text/html"})
+    assert 'dir="rtl"' in he.text and 'lang="he"' in he.text
+
+
+def test_unknown_criterion_is_404_json(client):
+    r = client.get("/criteria/topics")
+    assert r.status_code == 404
+    assert r.json()["error"] == "not_found"
+
+
+COUNT = PREFIX + "SELECT (COUNT(?c) AS ?n) WHERE { ?c a lcc:Community }"
+
+
+def test_sparql_select_over_demo(client):
+    r = client.get("/sparql", params={"query": COUNT})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/sparql-results+json")
+    assert r.json()["results"]["bindings"][0]["n"]["value"] == "12"
+
+
+@pytest.mark.parametrize("accept, marker", [
+    ("text/csv", b"n\r\n12\r\n"),
+    ("text/tab-separated-values", b"?n\n12"),
+    ("application/sparql-results+xml", b"<literal datatype=\"http://www.w3.org/2001/XMLSchema#integer\">12</literal>"),
+])
+def test_sparql_result_formats(client, accept, marker):
+    r = client.post("/sparql", content=COUNT, headers={"Content-Type": "application/sparql-query", "Accept": accept})
+    assert r.status_code == 200
+    assert marker in r.content
+
+
+def test_sparql_form_post_and_construct_turtle(client):
+    q = PREFIX + "CONSTRUCT { ?c a lcc:Community } WHERE { ?c a lcc:Community }"
+    r = client.post("/sparql", data={"query": q})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    assert r.text.count("lcc#Community") == 12 or r.text.count("Community") >= 12
+
+
+def test_sparql_ask(client):
+    r = client.get("/sparql", params={"query": PREFIX + "ASK { ?c a lcc:Criterion }"})
+    assert r.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("query, needle", [
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "read-only"),
+    ("SELECT * WHERE { ?s ?p }", "malformed"),
+    ("SELECT * WHERE { service <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE"),
+    ("SELECT * WHERE " + "{" * 200 + "}" * 200, "nests"),
+])
+def test_sparql_refusals_are_400_naming_the_problem(client, query, needle):
+    r = client.post("/sparql", data={"query": query})
+    assert r.status_code == 400
+    assert r.json()["error"] == "query_error"
+    assert needle in r.json()["message"]
+
+
+def test_sparql_service_description(client):
+    r = client.get("/sparql")
+    assert r.status_code == 200 and "sd:Service" in r.text
+
+
+def test_unsupported_post_media_type(client):
+    r = client.post("/sparql", content="x", headers={"Content-Type": "application/pdf"})
+    assert r.status_code == 415

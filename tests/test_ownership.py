@@ -1,0 +1,42 @@
+"""Uploads own their subjects."""
+
+from __future__ import annotations
+
+import pytest
+
+from lcc_graph.communities import replace_community
+from lcc_graph.errors import OwnershipError
+from lcc_graph.ownership import check_ownership
+from lcc_graph.rdf_input import parse_rdf
+
+PREFIX = b"@prefix lcc: <https://w3id.org/lcc#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+
+
+def parse(community: str, body: bytes):
+    return parse_rdf(PREFIX + body, "text/turtle", base_iri=f"https://w3id.org/lcc/communities/{community}/").triples
+
+
+def test_own_resources_and_their_blank_nodes_pass():
+    triples = parse("a", b"<../a> a lcc:Community . <p1> lcc:community <../a> ; rdfs:seeAlso [ rdfs:label 'x' ] .")
+    check_ownership(triples, "a")
+
+
+@pytest.mark.parametrize("body, needle", [
+    (b"<p1> rdfs:label 'no owner' .", "has no lcc:community"),
+    (b"<p1> lcc:community <../b> .", "another community"),
+    (b"<../b/p1> lcc:community <../a> .", "namespace of another community"),
+    (b"lcc:Partner lcc:community <../a> .", "ontology and vocabularies"),
+    (b"_:x rdfs:label 'stray' .", "blank node"),
+])
+def test_foreign_subjects_are_refused(body, needle):
+    with pytest.raises(OwnershipError, match=needle):
+        check_ownership(parse("a", body), "a")
+
+
+def test_a_subject_another_community_holds_is_refused(stores):
+    shared = b"<http://example.org/bank> lcc:community <https://w3id.org/lcc/communities/%s> ."
+    replace_community(stores.public, "b", parse("b", shared % b"b"))
+    with pytest.raises(OwnershipError, match="already described"):
+        check_ownership(parse("a", shared % b"a"), "a", stores.public)
+    # the same community may describe it again (a second upload)
+    check_ownership(parse("b", shared % b"b"), "b", stores.public)
