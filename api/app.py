@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from lcc_graph.framework import install_framework
 from lcc_graph.store.stores import open_stores
+from lcc_graph.store.workers import ReadLimits
 
 from .errors import install_error_handlers
 from .routes import criteria, health, home, sparql
@@ -29,6 +30,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stores = open_stores(settings.data_dir)
         try:
             install_framework(stores.public)
+            stores.start_readers(
+                settings.data_dir / "checkpoints",
+                size=settings.query_workers,
+                limits=ReadLimits(timeout_s=settings.query_timeout_s, max_rows=settings.max_result_rows,
+                                  max_bytes=settings.max_result_bytes, memory_bytes=settings.worker_memory_bytes),
+            )
             app.state.stores = stores
             yield
         finally:

@@ -8,10 +8,11 @@ import pyoxigraph as ox
 
 from .namespaces import community_graph
 from .store.embedded import EmbeddedStore
+from .store.stores import Stores
 
 
 def replace_community(
-    store: EmbeddedStore,
+    store: EmbeddedStore | Stores,
     community_id: str,
     data: list[ox.Triple] | None,
     findings: list[ox.Triple] | None = None,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -144,7 +145,7 @@ FALSE = Literal("false", datatype=NamedNode(XSD + "boolean"))
 # name -> probability that the pattern is on; each follows its own sequence frac(o + i*sqrt(p)).
 PATTERNS: dict[str, float] = {
     "population": 1.0,           # not a switch: the position in the log-population range
-    "district": 0.25,            # part of an earlier metropolis in the set (when there is one)
+    "district": 0.15,            # part of an earlier metropolis in the set (when there is one)
     "no_private": 0.2,           # no private partner at all (PPP finding must stay silent)
     "public_private": 0.55,      # some partnership has a public and a private member
     "single_sector": 0.7,        # some partnership has members of one sector only
@@ -163,6 +164,7 @@ PATTERNS: dict[str, float] = {
     "cross_infra": 0.75,         # some infrastructure bridges two or more sectors
     "visible_infra": 0.55,       # every infrastructure has a public channel
     "failures": 0.7,             # some initiative did not work (lcc:successful false)
+    "emerging": 0.6,             # some needs are flagged as emerging
     "hebrew": 0.35,              # the community has a Hebrew label too
 }
 _PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83)
@@ -228,6 +230,7 @@ _BRANDS = (
     "Gilboa", "Carmel", "Arbel", "Kestrel", "Larkspur", "Marlow", "Penrose", "Quillon",
     "Rowan", "Sterling", "Thistle", "Vantor", "Wexley", "Yarden", "Zephyr", "Aurora",
 )
+_TRIPLED = re.compile(r"(.)\1\1")
 _FINALS = str.maketrans("כמנפצ", "ךםןףץ")
 _UNFINALS = str.maketrans("ךםןףץ", "כמנפצ")
 
@@ -251,9 +254,7 @@ def _slug(text: str) -> str:
 
 def _place_name(rng: Random) -> tuple[str, str | None]:
     pre, mid, suf = rng.choice(_PRE), rng.choice(_MID), rng.choice(_SUF)
-    name = pre[0] + mid[0] + suf[0]
-    if name[-1] == suf[0][0] and name.count(suf[0][0]) > 3:
-        name = pre[0] + suf[0]
+    name = _TRIPLED.sub(r"\1\1", pre[0] + mid[0] + suf[0])
     hebrew = _hebrew(pre[1] + mid[1] + suf[1])
     if rng.random() < 0.1:
         return f"{rng.choice(_MODIFIERS)} {name}", None
@@ -487,6 +488,7 @@ _DIALOGUE_CRITERIA = {
     "public-consultation": ("participation", "policy-making", "transparency"),
 }
 
+_CHANNEL = "https://learning.example.org/"  # fictional public web pages
 REFERENCE_DAY = date(2025, 6, 30)  # "today" of the demo data: nothing completed after it
 _FIRST_DAY = date(2014, 1, 1).toordinal()
 _LAST_DAY = REFERENCE_DAY.toordinal()
@@ -602,7 +604,6 @@ class _Builder:
     # ---- the community
 
     def build(self) -> DemoCommunity:
-        rng = self.rng
         self.size_factor = (self.population / MIN_POPULATION) ** 0.33
         self._partners()
         self._groups()
@@ -615,7 +616,6 @@ class _Builder:
         self._dialogues()
         self._evidence()
         self._answers()
-        del rng
         self._emit()
         return DemoCommunity(self.id, self.label, self.triples)
 
@@ -697,7 +697,7 @@ class _Builder:
                        if cross else [rng.choice(self.sectors_present)])
             channel = None
             if self.on["visible_infra"] or rng.random() < 0.5:
-                channel = f"https://{self.id}.example.org/{_slug(inf.label.removeprefix(self.place + ' '))}"
+                channel = f"{_CHANNEL}{self.id}/{_slug(inf.label.removeprefix(self.place + ' '))}"
             inf.data.update(bridges=sorted(bridges, key=SCHEMES["sectors"].index), channel=channel,
                             needs=[], partnerships=[],
                             resources=rng.sample(self.resources, min(len(self.resources), rng.randint(1, 3))))
@@ -714,8 +714,11 @@ class _Builder:
             if by in self.infrastructures:
                 by.data["needs"].append(need)
             discussed = expressed if (self.on["needs_discussed"] or rng.random() < 0.5) else []
-            need.data.update(expressed=expressed, by=by, discussed=discussed, emerging=rng.random() < 0.3)
+            emerging = self.on["emerging"] and rng.random() < 0.3
+            need.data.update(expressed=expressed, by=by, discussed=discussed, emerging=emerging)
             self.needs.append(need)
+        if self.on["emerging"] and not any(n.data["emerging"] for n in self.needs):
+            rng.choice(self.needs).data["emerging"] = True
         if not self.on["needs_discussed"] and all(n.data["discussed"] for n in self.needs):
             rng.choice(self.needs).data["discussed"] = []
         for inf in self.infrastructures:
@@ -723,39 +726,34 @@ class _Builder:
                 inf.data["needs"].append(rng.choice(self.needs))
 
     def _partnerships(self) -> None:
-        rng = self.rng
+        rng, by = self.rng, self.by_sector
         n = self._count(1.6, 2)
-        public, private, social = (self.by_sector[s] for s in SCHEMES["sectors"])
-        ppp = self.on["public_private"] and bool(private)
+        ppp = self.on["public_private"] and bool(by["private"])
+        pairs = [(a, b) for a, b in (("public", "private"), ("public", "social"), ("private", "social"))
+                 if by[a] and by[b] and (ppp or (a, b) != ("public", "private"))]
+        singles = [s for s in self.sectors_present if len(by[s]) >= 2]
         self.partnerships: list[_Node] = []
         for k in range(n):
-            big = min(len(self.partners), 2 + int(rng.random() * (1 + self.scale)))
-            if k == 0 and ppp:
-                members = [rng.choice(public), rng.choice(private)]
-            elif self.on["single_sector"] and k == 1 or rng.random() < 0.2:
-                sector = rng.choice([s for s in self.sectors_present if len(self.by_sector[s]) >= 2]
-                                    or ["public"])
-                pool = self.by_sector[sector] if len(self.by_sector[sector]) >= 2 else self.partners
-                members = rng.sample(pool, min(len(pool), big))
+            size = min(len(self.partners), 2 + int(rng.random() * (1 + self.scale)))
+            if singles and self.on["single_sector"] and (k == 1 or (k > 1 and rng.random() < 0.2)):
+                pool = by[rng.choice(singles)]
+                members = rng.sample(pool, min(size, len(pool)))
             else:
-                members = rng.sample(self.partners, big)
-            if not ppp:
-                members = self._drop_public_private(members)
-            members = sorted(set(members), key=self.partners.index)
-            while len(members) < 2:  # always structurally valid
-                extra = rng.choice(social or self.partners)
-                if extra not in members and (ppp or not self._mixes([*members, extra])):
-                    members.append(extra)
-                elif len(self.partners) == len(members):
-                    break
+                a, b = ("public", "private") if k == 0 and ppp else rng.choice(pairs)
+                members = [rng.choice(by[a]), rng.choice(by[b])]
+                pool = [p for p in self.partners
+                        if p not in members and (ppp or p.data["sector"] in (a, b))]
+                members += rng.sample(pool, min(len(pool), size - 2))
             theme = rng.choice(_PARTNERSHIP_THEMES)
             where = self.place if rng.random() < 0.6 else rng.choice(self.hoods)
             ps = self._new("partnerships", f"{where} {theme} {rng.choice(_PARTNERSHIP_KINDS)}")
             start = self._date(_FIRST_DAY, _LAST_DAY - 200)
             end = self._date(start + 365, _LAST_DAY) if rng.random() < 0.15 else None
             agenda = rng.choice(_AGENDAS) if self.on["all_agendas"] or rng.random() < 0.6 else None
-            links = rng.sample(self.groups, rng.randint(1, 2)) if self.on["links_groups"] and rng.random() < 0.4 else []
-            ps.data.update(members=members, agenda=agenda, start=start, end=end, groups=links)
+            links = (rng.sample(self.groups, rng.randint(1, 2))
+                     if self.on["links_groups"] and rng.random() < 0.4 else [])
+            ps.data.update(members=sorted(members, key=self.partners.index), agenda=agenda,
+                           start=start, end=end, groups=links)
             self.partnerships.append(ps)
         if not self.on["all_agendas"] and all(p.data["agenda"] for p in self.partnerships):
             rng.choice(self.partnerships).data["agenda"] = None
@@ -765,21 +763,11 @@ class _Builder:
             if rng.random() < 0.5:
                 rng.choice(self.infrastructures).data["partnerships"].append(ps)
 
-    @staticmethod
-    def _mixes(members: list[_Node]) -> bool:
-        sectors = {m.data["sector"] for m in members}
-        return "public" in sectors and "private" in sectors
-
-    def _drop_public_private(self, members: list[_Node]) -> list[_Node]:
-        if not self._mixes(members):
-            return members
-        drop = self.rng.choice(("public", "private"))
-        return [m for m in members if m.data["sector"] != drop]
-
     def _initiatives(self) -> None:
         rng, on = self.rng, self.on
         n = self._count(3.2, 4)
-        leaders = (self.partners, self.partnerships, self.infrastructures, self.groups)
+        leaders = {"partners": self.partners, "partnerships": self.partnerships,
+                   "infrastructures": self.infrastructures, "groups": self.groups}
         reachable = [g for g in self.groups if g not in self.unreached]
         missing: set[str] = set()
         if not on["all_modes"]:
@@ -807,15 +795,16 @@ class _Builder:
             reach = sum(g.data["size"] for g in targets) or self.population // 100
             participants = max(5, int(reach * rng.uniform(0.02, 0.4)))
             levels = rng.sample(SCHEMES["levels"], rng.choice((1, 1, 2, 3)))
+            leader_kind = rng.choices(tuple(leaders), weights=(45, 25, 15, 15))[0]
             ini.data.update(
-                leader=rng.choice(rng.choices(leaders, weights=(45, 25, 15, 15))[0]),
+                leader=rng.choice(leaders[leader_kind]), leader_kind=leader_kind,
                 targets=targets, co=co, mode=mode, status=status, start=start, end=end,
                 purposes=purposes if rng.random() < 0.6 else purposes[:1],
                 levels=sorted(levels, key=SCHEMES["levels"].index), depth=rng.choice(depths),
                 participants=participants, successful=successful,
                 needs=rng.sample(self.needs, 1) if rng.random() < 0.6 else [],
                 resources=rng.sample(self.available, min(len(self.available), rng.choice((0, 1, 1, 2)))),
-                channel=(f"https://{self.id}.example.org/initiatives/{self.counters['initiatives']}"
+                channel=(f"{_CHANNEL}{self.id}/initiatives/{self.counters['initiatives']}"
                          if rng.random() < 0.4 else None))
             self.initiatives.append(ini)
         if on["all_modes"]:
@@ -843,13 +832,9 @@ class _Builder:
         finished = [i for i in self.initiatives if i.data["status"] in ("completed", "discontinued")]
         if on["failures"] and not any(i.data["successful"] is False for i in self.initiatives):
             victim = rng.choice(finished or self.initiatives)
-            if victim.data["status"] not in ("completed", "discontinued"):
-                victim.data.update(status="discontinued", end=self._date(victim.data["start"] + 30, _LAST_DAY)
-                                   if victim.data["start"] < _LAST_DAY - 30 else None)
-                if victim.data["end"] is None:
-                    victim.data.update(status="active", start=self._date(_FIRST_DAY + 365, _LAST_DAY - 60))
-                    victim.data["end"] = self._date(victim.data["start"] + 30, _LAST_DAY)
-                    victim.data["status"] = "discontinued"
+            if victim not in finished:
+                start = self._date(_FIRST_DAY + 365, _LAST_DAY - 60)
+                victim.data.update(status="discontinued", start=start, end=self._date(start + 30, _LAST_DAY))
             victim.data["successful"] = False
         elif not on["failures"]:
             for ini in self.initiatives:
@@ -911,7 +896,7 @@ class _Builder:
         finished = [i for i in self.initiatives if i.data["successful"] is not None]
         n = min(len(finished), max(1, round(len(self.initiatives) / 5)))
         subjects: list[_Node] = rng.sample(finished, n)
-        subjects += rng.sample(self.partnerships, rng.randint(0, min(2, len(self.partnerships))))
+        subjects += rng.sample(self.partnerships, rng.randint(0 if n else 1, 2))
         self.evidence: list[_Node] = []
         for about in subjects:
             if about in self.partnerships:
@@ -927,9 +912,9 @@ class _Builder:
 
     def _answers(self) -> None:
         rng = self.rng
-        pool = QUESTIONS[:10] if self.stage == "early" else QUESTIONS[10:] + QUESTIONS[:10]
+        pool = QUESTIONS[:10] if self.stage == "early" else QUESTIONS[10:]
         k = min(len(pool), 2 + int(self.scale * rng.uniform(0.5, 1.5)))
-        chosen = sorted(rng.sample(pool[:12] if self.stage != "early" else pool, k), key=QUESTIONS.index)
+        chosen = sorted(rng.sample(pool, k), key=QUESTIONS.index)
         self.answers: list[_Node] = []
         for q in chosen:
             ans = self._new("answers", f"Answer of {self.label} to question {q}")
@@ -941,9 +926,9 @@ class _Builder:
         ps, inis = self.partnerships, self.initiatives
         cross = [p for p in ps if len({m.data["sector"] for m in p.data["members"]}) > 1]
         co = [i for i in inis if i.data["co"]]
-        led = {"partners": 0, "partnerships": 0, "infrastructures": 0, "groups": 0}
+        led = dict.fromkeys(("partners", "partnerships", "infrastructures", "groups"), 0)
         for i in inis:
-            led[str(i.data["leader"].node).rsplit("/", 2)[-2]] += 1
+            led[i.data["leader_kind"]] += 1
         inf = self.infrastructures[0].label
         texts = {
             "early-1": f"The drivers are needs such as '{self.needs[0].label.lower()}', raised by {self.needs[0].data['expressed'][0].label}.",

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from .base import QueryResult
 from .embedded import EmbeddedStore
+from .workers import QueryPool, ReadLimits
 
 
 @dataclass
 class Stores:
-    """The two stores of a data directory. Public routes only ever get ``public``."""
+    """The two stores of a data directory. Public routes only ever read ``public``.
+
+    With a ``pool``, public reads run in killable worker processes over checkpoints, and every
+    public write publishes a new checkpoint once committed.
+    """
 
     public: EmbeddedStore
     private: EmbeddedStore
+    pool: QueryPool | None = None
+    write_lock: threading.RLock = field(default_factory=threading.RLock)
 
     def public_graphs(self) -> list[str]:
         """Every graph of the public store: each holds *current* data only."""
@@ -27,12 +37,16 @@ class Stores:
         *,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        timeout_s: float | None = None,
     ) -> QueryResult:
         """Query the public current graphs, merged as an explicit default graph.
 
         ``default_graph`` / ``named_graphs`` may narrow the dataset to some public graphs; a graph
         the public store does not hold is simply empty.
         """
+        if self.pool is not None:
+            return self.pool.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
+                                   timeout_s=timeout_s)
         graphs = self.public_graphs()
         return self.public.query(
             sparql,
@@ -40,8 +54,27 @@ class Stores:
             named_graphs=graphs if named_graphs is None else list(named_graphs),
         )
 
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple] | None]) -> None:
+        """Replace public graphs in one transaction, then publish a checkpoint for readers."""
+        with self.write_lock:
+            self.public.replace_graphs(graphs)
+            self.publish()
+
+    def publish(self) -> None:
+        """Let readers see what is committed (a new checkpoint when reads run in workers)."""
+        if self.pool is not None:
+            self.pool.publish(self.public)
+
+    def start_readers(self, checkpoint_dir: str | Path, *, size: int = 2, limits: ReadLimits = ReadLimits()) -> None:
+        """Run public reads in a pool of worker processes from now on."""
+        self.pool = QueryPool(checkpoint_dir, size=size, limits=limits)
+        self.publish()
+
     def close(self) -> None:
-        """Close both stores."""
+        """Stop the readers and close both stores."""
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
         self.public.close()
         self.private.close()
 

@@ -1,0 +1,217 @@
+"""Killable, parallel reads: query worker processes over read-only checkpoints of the store.
+
+pyoxigraph cannot cancel a query and its parser can crash the process, so every public read runs
+in a spawned, niced, memory-limited worker that opens the newest checkpoint read-only. At the
+deadline the worker is killed (its CPU is released at once) and replaced; a crash is reported
+as a bad query and the worker replaced. Writes go to the live store and never wait for reads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import shutil
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import QueryError, QueryTimeout, StoreError
+from .base import QueryResult
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Bounds on one read: time, result rows and bytes, worker memory."""
+
+    timeout_s: float = 20.0
+    max_rows: int = 100_000
+    max_bytes: int = 64 * 1024 * 1024
+    memory_bytes: int = 4 * 1024**3
+
+
+def _worker_main(conn, memory_bytes: int) -> None:
+    """The worker loop: open checkpoints read-only, run queries, send canonical bytes back."""
+    import resource
+
+    import pyoxigraph as ox
+
+    try:
+        os.nice(5)
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    except (OSError, ValueError):
+        pass
+    store = None
+    opened: str | None = None
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if msg is None:
+            return
+        checkpoint, sparql, default_graph, named_graphs, max_rows, max_bytes = msg
+        try:
+            if opened != checkpoint:
+                store = None
+                store = ox.Store.read_only(checkpoint)
+                opened = checkpoint
+            kwargs: dict = {}
+            graphs = [g for g in store.named_graphs()]
+            if default_graph is None:
+                kwargs["default_graph"] = graphs or [ox.DefaultGraph()]
+            else:
+                kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph] or [ox.DefaultGraph()]
+            kwargs["named_graphs"] = graphs if named_graphs is None else [ox.NamedNode(g) for g in named_graphs]
+            result = QueryResult.from_pyoxigraph(store.query(sparql, **kwargs))
+            if len(result.data) > max_bytes:
+                conn.send(("limit", f"the result is over {max_bytes} bytes: add a LIMIT"))
+                continue
+            if result.kind == "solutions":
+                rows = sum(1 for _ in result.parsed())
+                if rows > max_rows:
+                    conn.send(("limit", f"the result has {rows} rows, over the limit of {max_rows}: add a LIMIT"))
+                    continue
+            conn.send(("ok", result.kind, result.data))
+        except SyntaxError as exc:
+            conn.send(("query", f"malformed query: {exc}"))
+        except MemoryError:
+            conn.send(("limit", "the query needed more memory than a query may use"))
+        except Exception as exc:  # reported to the caller, which decides
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, ctx, memory_bytes: int) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, memory_bytes), daemon=True)
+        self.process.start()
+        child.close()
+        self.checkpoint: str | None = None
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+            self.process.join(5)
+        finally:
+            self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+            self.process.join(2)
+        except (OSError, BrokenPipeError):
+            pass
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.conn.close()
+
+
+class QueryPool:
+    """A pool of query workers reading the newest checkpoint of a store."""
+
+    def __init__(self, checkpoint_dir: str | Path, *, size: int = 2, limits: ReadLimits = ReadLimits()) -> None:
+        self.checkpoint_dir = Path(checkpoint_dir)
+        self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+        self.limits = limits
+        self._ctx = mp.get_context("spawn")
+        self._lock = threading.Lock()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: set[_Worker] = set()
+        self._current: Path | None = None
+        self._seq = 0
+        for old in self.checkpoint_dir.glob("cp-*"):
+            shutil.rmtree(old, ignore_errors=True)
+        for _ in range(size):
+            self._add_worker()
+
+    def _add_worker(self) -> None:
+        worker = _Worker(self._ctx, self.limits.memory_bytes)
+        with self._lock:
+            self._workers.add(worker)
+        self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        with self._lock:
+            self._workers.discard(worker)
+        worker.kill()
+        self._add_worker()
+
+    def publish(self, store) -> Path:
+        """Make a checkpoint of ``store`` (an EmbeddedStore) the one new reads use."""
+        with self._lock:
+            self._seq += 1
+            target = self.checkpoint_dir / f"cp-{time.time_ns()}-{self._seq:06d}"
+        store.checkpoint(target)
+        with self._lock:
+            self._current = target
+        self.collect()
+        return target
+
+    def collect(self) -> int:
+        """Remove checkpoints that are neither current nor open in a worker; returns how many."""
+        with self._lock:
+            keep = {str(self._current)} | {w.checkpoint for w in self._workers if w.checkpoint}
+        removed = 0
+        for path in self.checkpoint_dir.glob("cp-*"):
+            if str(path) not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+        return removed
+
+    def checkpoints(self) -> list[Path]:
+        """The checkpoints on disk."""
+        return sorted(self.checkpoint_dir.glob("cp-*"))
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        timeout_s: float | None = None,
+    ) -> QueryResult:
+        """Run a read in a worker; QueryTimeout at the deadline (the worker is killed)."""
+        timeout = self.limits.timeout_s if timeout_s is None else timeout_s
+        if self._current is None:
+            raise StoreError("no checkpoint has been published yet")
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryTimeout(f"every query worker stayed busy for {timeout:g} s; try again") from None
+        checkpoint = str(self._current)
+        worker.checkpoint = checkpoint
+        remaining = max(0.01, timeout - (time.monotonic() - started))
+        try:
+            worker.conn.send((checkpoint, sparql,
+                              None if default_graph is None else list(default_graph),
+                              None if named_graphs is None else list(named_graphs),
+                              self.limits.max_rows, self.limits.max_bytes))
+            if not worker.conn.poll(remaining):
+                self._replace(worker)
+                raise QueryTimeout(f"the query ran past its deadline of {timeout:g} s and was stopped")
+            reply = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise QueryError("the query crashed the query engine (is it nested too deeply?); "
+                             "the service goes on") from None
+        self._idle.put(worker)
+        status = reply[0]
+        if status == "ok":
+            return QueryResult(reply[1], reply[2])
+        if status in ("query", "limit"):
+            raise QueryError(reply[1])
+        raise QueryError(f"query failed: {reply[1]}")
+
+    def close(self) -> None:
+        """Stop every worker and remove the checkpoints."""
+        with self._lock:
+            workers = list(self._workers)
+            self._workers.clear()
+        for worker in workers:
+            worker.stop()
+        shutil.rmtree(self.checkpoint_dir, ignore_errors=True)
