@@ -24,7 +24,7 @@ DEFAULT_DATA_DIR = Path("data")
 
 def fail(message: str, code: int = 1) -> None:
     """Print one clear line and exit."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
