@@ -44,11 +44,22 @@ def load_communities(
     *,
     progress: Callable[[str], None] | None = None,
 ) -> int:
-    """Store each (id, triples) community's data graph, one transaction each; returns triples stored."""
+    """Store each (id, triples) community's data graph; returns the number of triples stored.
+
+    Into a store with no communities yet this bulk-loads (not transactional: a first load that
+    fails is simply run again); otherwise each community is replaced in its own transaction.
+    """
+    raw = store.public if isinstance(store, Stores) else store
+    bulk = not community_ids(raw)
     total = 0
     for community in communities:
-        replace_community(store, community.id, community.triples, [], [])
+        if bulk:
+            raw.bulk_add(community_graph(community.id, "data"), community.triples)
+        else:
+            replace_community(store, community.id, community.triples, [], [])
         total += len(community.triples)
         if progress:
             progress(community.id)
+    if bulk and isinstance(store, Stores):
+        store.publish()
     return total

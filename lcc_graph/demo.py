@@ -506,22 +506,35 @@ class _Node:
 
 @dataclass
 class _Community:
-    """What generating community ``i`` needs to know about the earlier ones."""
+    """What generating community ``i`` needs to know about an earlier one."""
 
     id: str
     label: str
     population: int
-    district: bool
+
+
+@dataclass
+class _History:
+    """The communities generated so far: all of them, the metropolises, the ids taken."""
+
+    communities: list[_Community] = field(default_factory=list)
+    cities: list[_Community] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
+
+    def add(self, community: _Community, district: bool) -> None:
+        self.communities.append(community)
+        self.names.add(community.id)
+        if not district and community.population >= 250_000:
+            self.cities.append(community)
 
 
 class _Builder:
     """Builds one community as plain Python objects, then emits its triples."""
 
-    def __init__(self, seed: int, i: int, previous: list[_Community], offsets: dict[str, float],
-                 names: set[str]) -> None:
+    def __init__(self, seed: int, i: int, history: _History, offsets: dict[str, float]) -> None:
         self.rng = rng = Random(f"{seed}:{i}")
         self.on = {name: _position(offsets, name, i) < p for name, p in PATTERNS.items()}
-        self._identity(seed, i, previous, offsets, names)
+        self._identity(seed, i, history, offsets)
         self.base = community_base(self.id)
         self.node = NamedNode(community_iri(self.id))
         self.scale = max(0.0, math.log10(self.population / MIN_POPULATION))  # 0 .. ~3.4
@@ -533,8 +546,7 @@ class _Builder:
 
     # ---- identity: name, population, district, collaborations
 
-    def _identity(self, seed: int, i: int, previous: list[_Community], offsets: dict[str, float],
-                  names: set[str]) -> None:
+    def _identity(self, seed: int, i: int, history: _History, offsets: dict[str, float]) -> None:
         rng = self.rng
         name_rng = Random(f"{seed}:{i}:name")
         u = _position(offsets, "population", i)
@@ -543,9 +555,9 @@ class _Builder:
         self.population = int(round(10 ** log_pop))
         self.part_of: _Community | None = None
         self.hebrew: str | None = None
-        cities = [c for c in previous if not c.district and c.population >= 250_000]
-        if self.on["district"] and cities:
-            parent = name_rng.choice(cities)
+        names, previous = history.names, history.communities
+        if self.on["district"] and history.cities:
+            parent = name_rng.choice(history.cities)
             free = [d for d in _DISTRICTS if f"{parent.id}-{_slug(d)}" not in names]
             if free:
                 district = name_rng.choice(free)
@@ -569,13 +581,12 @@ class _Builder:
             self.id, self.label, self.place = slug, label, label
             if self.on["hebrew"] and hebrew:
                 self.hebrew = hebrew
-        names.add(self.id)
         self.collaborators: list[_Community] = []
         if self.on["collaborates"] and previous:
-            others = [c for c in previous if self.part_of is None or c.id != self.part_of.id]
-            if others:
-                self.collaborators = sorted(
-                    rng.sample(others, min(len(others), rng.randint(1, 3))), key=lambda c: c.id)
+            k = rng.randint(1, 3)
+            picked = [previous[j] for j in rng.sample(range(len(previous)), min(len(previous), k + 1))]
+            picked = [c for c in picked if c is not self.part_of][:k]
+            self.collaborators = sorted(picked, key=lambda c: c.id)
         self.stage = rng.choices(SCHEMES["stages"], weights=(25, 35, 20, 10, 10))[0]
 
     # ---- helpers
@@ -1129,12 +1140,11 @@ def generate(communities: int = 12, seed: int = 0) -> Iterator[DemoCommunity]:
     if not 0 <= communities <= MAX_COMMUNITIES:
         raise ValueError(f"communities must be between 0 and {MAX_COMMUNITIES}, not {communities}")
     offsets = _offsets(seed)
-    previous: list[_Community] = []
-    names: set[str] = set()
+    history = _History()
     for i in range(communities):
-        builder = _Builder(seed, i, previous, offsets, names)
+        builder = _Builder(seed, i, history, offsets)
         community = builder.build()
-        previous.append(_Community(builder.id, builder.label, builder.population, builder.part_of is not None))
+        history.add(_Community(builder.id, builder.label, builder.population), builder.part_of is not None)
         yield community
 
 

@@ -58,10 +58,13 @@ class EmbeddedStore:
         *,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        union: bool = False,
     ) -> QueryResult:
-        """Run a query; the default graph is the listed named graphs (or the store's default graph)."""
+        """Run a query over the listed graphs as default graph, all graphs (``union``), or the store's."""
         kwargs: dict = {}
-        if default_graph is not None:
+        if default_graph is None and union:
+            kwargs["use_default_graph_as_union"] = True
+        elif default_graph is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph] or [ox.DefaultGraph()]
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]

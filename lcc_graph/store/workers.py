@@ -59,12 +59,12 @@ def _worker_main(conn, memory_bytes: int) -> None:
                 store = ox.Store.read_only(checkpoint)
                 opened = checkpoint
             kwargs: dict = {}
-            graphs = [g for g in store.named_graphs()]
             if default_graph is None:
-                kwargs["default_graph"] = graphs or [ox.DefaultGraph()]
+                kwargs["use_default_graph_as_union"] = True
             else:
                 kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph] or [ox.DefaultGraph()]
-            kwargs["named_graphs"] = graphs if named_graphs is None else [ox.NamedNode(g) for g in named_graphs]
+            if named_graphs is not None:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
             result = QueryResult.from_pyoxigraph(store.query(sparql, **kwargs))
             if len(result.data) > max_bytes:
                 conn.send(("limit", f"the result is over {max_bytes} bytes: add a LIMIT"))
