@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from lcc_graph import access
 from lcc_graph import errors as e
 
 from .negotiation import NotAcceptable
@@ -17,6 +18,10 @@ log = logging.getLogger("lcc.api")
 
 STATUS: list[tuple[type[e.LccError], int]] = [
     (NotAcceptable, 406),
+    (access.Unauthorized, 401),
+    (access.Forbidden, 403),
+    (access.Conflict, 409),
+    (e.PayloadTooLarge, 413),
     (e.ValidationRejected, 422),
     (e.NotFound, 404),
     (e.UnsupportedFormat, 415),
@@ -53,7 +58,8 @@ def install_error_handlers(app: FastAPI) -> None:
         extra = {}
         if isinstance(exc, e.ValidationRejected) and hasattr(exc.report, "to_json"):
             extra["report"] = exc.report.to_json()
-        return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=status)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

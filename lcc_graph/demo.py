@@ -454,7 +454,7 @@ _LESSONS_OK = (
     "Participants trained as peer guides reached neighbours that flyers never reached.",
     "Publishing the agenda of each partner built trust faster than any formal agreement.",
     "Small grants for citizens' own ideas produced more initiatives than the central programme.",
-    "Combining sport and homework support kept teenagers coming after the season ended.",
+    "Letting participants shape the programme kept them coming after the first season.",
 )
 _LESSONS_FAIL = (
     "Attendance dropped after the first month: sessions were planned without asking the intended participants when they could come.",
@@ -662,10 +662,10 @@ class _Builder:
         chosen += rng.sample([g for g in _GROUPS if g not in chosen], n - 2)
         self.groups: list[_Node] = []
         for label, needs, share in chosen:
-            hood = rng.choice(self.hoods)
-            full = f"{label} in {hood}" if hood != self.place and rng.random() < 0.5 else f"{label} of {self.place}"
-            g = self._new("groups", full)
-            size = max(5, int(pop * share * rng.uniform(0.3, 1.2) * (0.4 if hood != self.place else 1)))
+            where = rng.choice(self.hoods) if rng.random() < 0.5 else self.place
+            g = self._new("groups", f"{label} in {where}")
+            local = 1.0 if where == self.place else min(1.0, 1.5 / len(self.hoods))
+            size = max(5, int(pop * share * local * rng.uniform(0.3, 1.2)))
             if needs and rng.random() < 0.35:
                 needs = needs[:1]
             g.data.update(size=size, needs=needs, engaged=True)
@@ -713,6 +713,8 @@ class _Builder:
                             needs=[], partnerships=[],
                             resources=rng.sample(self.resources, min(len(self.resources), rng.randint(1, 3))))
             self.infrastructures.append(inf)
+        if not self.on["visible_infra"] and all(inf.data["channel"] for inf in self.infrastructures):
+            rng.choice(self.infrastructures).data["channel"] = None
 
     def _needs(self) -> None:
         rng = self.rng
@@ -783,6 +785,8 @@ class _Builder:
         missing: set[str] = set()
         if not on["all_modes"]:
             missing = set(rng.sample(("formal", "non-formal", "informal"), rng.choice((1, 1, 2))))
+        reach_levels = list(SCHEMES["levels"][:4])
+        reach_levels += ["regional"] * (self.scale > 1.5) + ["national"] * (self.scale > 2.5)
         self.initiatives: list[_Node] = []
         for name, purposes, mode, depths in rng.sample(_INITIATIVES * (1 + n // len(_INITIATIVES)), n):
             where = rng.choice(self.hoods)
@@ -805,7 +809,7 @@ class _Builder:
                 successful = rng.random() < 0.25
             reach = sum(g.data["size"] for g in targets) or self.population // 100
             participants = max(5, int(reach * rng.uniform(0.02, 0.4)))
-            levels = rng.sample(SCHEMES["levels"], rng.choice((1, 1, 2, 3)))
+            levels = rng.sample(reach_levels, rng.choice((1, 1, 2, 3)))
             leader_kind = rng.choices(tuple(leaders), weights=(45, 25, 15, 15))[0]
             ini.data.update(
                 leader=rng.choice(leaders[leader_kind]), leader_kind=leader_kind,

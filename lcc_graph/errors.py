@@ -78,3 +78,9 @@ class ValidationRejected(LccError):
     def __init__(self, message: str, report: Any) -> None:
         super().__init__(message)
         self.report = report
+
+
+class PayloadTooLarge(ParseError):
+    """A request body over the configured limit."""
+
+    code = "payload_too_large"

@@ -38,3 +38,12 @@ def install_framework(store: EmbeddedStore) -> int:
             graphs[iri] = None
     store.replace_graphs(graphs)
     return sum(len(t) for t in graphs.values() if t)
+
+
+def framework_version(store: EmbeddedStore) -> str:
+    """The version of the installed Common Criteria framework (``owl:versionInfo`` of its scheme)."""
+    rows = store.query(
+        "SELECT ?v WHERE { <https://w3id.org/lcc/criteria/> <http://www.w3.org/2002/07/owl#versionInfo> ?v }",
+        default_graph=[framework_graph("criteria")],
+    ).values()
+    return rows[0]["v"] if rows else "unknown"

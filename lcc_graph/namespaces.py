@@ -39,6 +39,9 @@ PREFIXES: dict[str, str] = {
     "sh": SH,
 }
 
+COMMUNITY_GRAPH_KINDS = ("data", "findings", "assessment", "answers")
+PRIVATE = "urn:lcc:private:"
+
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 
@@ -70,8 +73,8 @@ def community_base(community_id: str) -> str:
 
 
 def community_graph(community_id: str, kind: str = "data") -> str:
-    """The named graph of a community: ``data``, ``findings`` or ``assessment``."""
-    if kind not in ("data", "findings", "assessment"):
+    """The named graph of a community: ``data``, ``findings``, ``assessment`` or ``answers``."""
+    if kind not in COMMUNITY_GRAPH_KINDS:
         raise ValueError(f"unknown community graph kind: {kind}")
     return f"{GRAPHS}communities/{check_slug(community_id)}/{kind}"
 

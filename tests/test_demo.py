@@ -262,8 +262,9 @@ def test_partners_and_resources_scale_with_population() -> None:
     for c in demo.generate(100, seed=0):
         pop = int(next(t.object.value for t in c.triples if t.predicate.value == LCC + "population"))
         partners = sum(1 for t in c.triples if t.predicate.value.endswith("#type") and t.object.value == LCC + "Partner")
-        funding = sum(float(t.object.value) for t in c.triples if t.predicate.value == LCC + "amount"
-                      and any(u.subject == t.subject and u.object == Literal("EUR/year") for u in c.triples))
+        euro = {t.subject for t in c.triples if t.object == Literal("EUR/year")}
+        funding = sum(float(t.object.value) for t in c.triples
+                      if t.predicate.value == LCC + "amount" and t.subject in euro)
         rows.append((pop, partners, funding))
     rows.sort()
     small, big = rows[:5], rows[-5:]

@@ -139,3 +139,44 @@ def export(
         else:
             stores.public.raw.dump(str(output), format=fmt)
             console.print(f"wrote {len(stores.public.raw)} quads to {output}")
+
+
+token_app = typer.Typer(help="Community tokens (stored hashed; shown once).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    community: Annotated[str, typer.Option("--community", "-c", help="the community id")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    label: Annotated[str | None, typer.Option(help="register the community with this label if it is new")] = None,
+) -> None:
+    """Issue a token for a community (registering it if a --label is given); prints the token once."""
+    from .. import access
+
+    with stores_at(data_dir) as stores:
+        try:
+            if label:
+                access.ensure_registered(stores.private, community, label)
+            issued = access.issue_token(stores.private, community)
+        except (LccError, ValueError) as exc:
+            fail(getattr(exc, "message", str(exc)))
+    print(issued.token)
+    console.print(f"token {issued.token_id} for community {community}: keep it, it is not shown again")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    community: Annotated[str, typer.Option("--community", "-c")],
+    token_id: Annotated[str, typer.Argument(help="the token id (the part after lcc_)")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Revoke a community token."""
+    from .. import access
+
+    with stores_at(data_dir) as stores:
+        try:
+            access.revoke_token(stores.private, community, token_id)
+        except LccError as exc:
+            fail(exc.message)
+    console.print(f"revoked token {token_id}")

@@ -1,0 +1,152 @@
+"""Earlier versions of a community's data and who uploaded what: the private store only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .errors import NotFound, ParseError
+from .namespaces import LCC, PRIVATE, PROV, XSD, check_slug, community_iri
+from .store.embedded import EmbeddedStore, insert_data_block
+
+PROVENANCE = PRIVATE + "provenance"
+MAX_BLANK_NODES = 5_000
+_P = {name: ox.NamedNode(LCC + name) for name in
+      ("community", "version", "token", "tripleCount", "checksum", "frameworkVersion", "findingCount")}
+_AT = ox.NamedNode(PROV + "generatedAtTime")
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_ENTITY = ox.NamedNode(PROV + "Entity")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One accepted upload of a community's data."""
+
+    community_id: str
+    version: int
+    uploaded_at: str
+    token_id: str
+    triple_count: int
+    checksum: str
+    framework_version: str
+    finding_count: int
+
+    def to_json(self) -> dict:
+        """The public view of a version: who uploaded is private, so the token is not shown."""
+        return {"version": self.version, "uploaded_at": self.uploaded_at, "triples": self.triple_count,
+                "checksum": self.checksum, "framework_version": self.framework_version,
+                "findings": self.finding_count}
+
+
+def version_graph(community_id: str, version: int) -> str:
+    """The private graph that keeps one version of a community's data."""
+    return f"{PRIVATE}history:{check_slug(community_id)}:{version}"
+
+
+def _record(community_id: str, version: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{PRIVATE}version:{check_slug(community_id)}:{version}")
+
+
+def canonical_lines(triples: list[ox.Triple]) -> list[str]:
+    """Canonical (RDFC-1.0) N-Triples lines, sorted; refuses graphs with too many blank nodes."""
+    blanks = {t for tr in triples for t in (tr.subject, tr.object) if isinstance(t, ox.BlankNode)}
+    if len(blanks) > MAX_BLANK_NODES:
+        raise ParseError(f"the data has {len(blanks)} blank nodes; the limit is {MAX_BLANK_NODES}: give resources IRIs")
+    ds = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted({str(q.triple) + " ." for q in ds})
+
+
+def checksum(triples: list[ox.Triple]) -> str:
+    """SHA-256 of the canonical N-Triples of a graph."""
+    return "sha256:" + hashlib.sha256("\n".join(canonical_lines(triples)).encode()).hexdigest()
+
+
+def versions(private: EmbeddedStore, community_id: str) -> list[Version]:
+    """A community's versions, oldest first."""
+    me = ox.NamedNode(community_iri(community_id))
+    q = f"""SELECT ?v ?n ?at ?tok ?count ?sum ?fw ?findings WHERE {{
+      ?v {_P['community']} {me} ; {_P['version']} ?n ; {_AT} ?at ; {_P['token']} ?tok ;
+         {_P['tripleCount']} ?count ; {_P['checksum']} ?sum ; {_P['frameworkVersion']} ?fw ;
+         {_P['findingCount']} ?findings .
+    }} ORDER BY ?n"""
+    return [
+        Version(community_id, int(r["n"]), r["at"], r["tok"], int(r["count"]), r["sum"], r["fw"], int(r["findings"]))
+        for r in private.query(q, default_graph=[PROVENANCE]).values()
+    ]
+
+
+def next_version(private: EmbeddedStore, community_id: str) -> int:
+    """The number the next accepted upload gets."""
+    existing = versions(private, community_id)
+    return existing[-1].version + 1 if existing else 1
+
+
+def record_version(
+    private: EmbeddedStore,
+    community_id: str,
+    version: int,
+    triples: list[ox.Triple],
+    *,
+    token_id: str,
+    digest: str,
+    framework_version: str,
+    finding_count: int,
+) -> Version:
+    """Keep a version's data and its provenance record, in one transaction."""
+    rec = _record(community_id, version)
+    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    meta = [
+        ox.Triple(rec, _TYPE, _ENTITY),
+        ox.Triple(rec, _P["community"], ox.NamedNode(community_iri(community_id))),
+        ox.Triple(rec, _P["version"], ox.Literal(str(version), datatype=ox.NamedNode(XSD + "integer"))),
+        ox.Triple(rec, _AT, ox.Literal(now, datatype=ox.NamedNode(XSD + "dateTime"))),
+        ox.Triple(rec, _P["token"], ox.Literal(token_id)),
+        ox.Triple(rec, _P["tripleCount"], ox.Literal(str(len(triples)), datatype=ox.NamedNode(XSD + "integer"))),
+        ox.Triple(rec, _P["checksum"], ox.Literal(digest)),
+        ox.Triple(rec, _P["frameworkVersion"], ox.Literal(framework_version)),
+        ox.Triple(rec, _P["findingCount"], ox.Literal(str(finding_count), datatype=ox.NamedNode(XSD + "integer"))),
+    ]
+    graph = version_graph(community_id, version)
+    parts = [f"DROP SILENT GRAPH {ox.NamedNode(graph)}", insert_data_block(PROVENANCE, meta)]
+    if triples:
+        parts.append(insert_data_block(graph, triples))
+    private.update(" ;\n".join(parts))
+    return Version(community_id, version, now, token_id, len(triples), digest, framework_version, finding_count)
+
+
+def discard_version(private: EmbeddedStore, community_id: str, version: int) -> None:
+    """Undo record_version (when the public write that follows it fails)."""
+    rec = _record(community_id, version)
+    private.update(f"DROP SILENT GRAPH {ox.NamedNode(version_graph(community_id, version))} ; "
+                   f"DELETE WHERE {{ GRAPH {ox.NamedNode(PROVENANCE)} {{ {rec} ?p ?o }} }}")
+
+
+def delete_history(private: EmbeddedStore, community_id: str) -> int:
+    """Remove every version and provenance record of a community; returns how many versions."""
+    found = versions(private, community_id)
+    parts = []
+    for v in found:
+        parts.append(f"DROP SILENT GRAPH {ox.NamedNode(version_graph(community_id, v.version))}")
+        parts.append(f"DELETE WHERE {{ GRAPH {ox.NamedNode(PROVENANCE)} {{ {_record(community_id, v.version)} ?p ?o }} }}")
+    if parts:
+        private.update(" ;\n".join(parts))
+    return len(found)
+
+
+def version_triples(private: EmbeddedStore, community_id: str, version: int) -> list[ox.Triple]:
+    """The data of one version; NotFound if there is no such version."""
+    if version not in {v.version for v in versions(private, community_id)}:
+        raise NotFound(f"community {community_id!r} has no version {version}")
+    return private.get_graph(version_graph(community_id, version))
+
+
+def diff(private: EmbeddedStore, community_id: str, a: int, b: int) -> dict:
+    """What changed from version a to version b, as canonical N-Triples lines."""
+    old = set(canonical_lines(version_triples(private, community_id, a)))
+    new = set(canonical_lines(version_triples(private, community_id, b)))
+    return {"community": community_id, "from": a, "to": b,
+            "added": sorted(new - old), "removed": sorted(old - new)}

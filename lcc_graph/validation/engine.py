@@ -1,0 +1,98 @@
+"""The fast engine: every compiled check runs once, set-based, on the candidate store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from ..namespaces import XSD
+from .compile import CompiledShapes, compile_shapes
+from .shapes import ShapesGraph, Term, default_shapes
+
+
+@dataclass(frozen=True)
+class RawResult:
+    """One validation result as SHACL reports it (before labels, hints and criteria are added)."""
+
+    focus_node: Term
+    path: ox.NamedNode | None
+    value: Term | None
+    source_shape: ox.NamedNode
+    severity: str
+    message: str | None
+    component: ox.NamedNode
+
+    def key(self) -> tuple:
+        """What the differential test compares: focus, path, value, shape, severity."""
+        return (self.focus_node, self.path, self.value, self.source_shape, self.severity)
+
+
+@lru_cache(maxsize=1)
+def _default_compiled() -> CompiledShapes:
+    return compile_shapes(default_shapes())
+
+
+def compiled(shapes: ShapesGraph | None = None) -> CompiledShapes:
+    """The compiled checks of a shapes graph (the shipped shapes are compiled once)."""
+    return _default_compiled() if shapes is None else compile_shapes(shapes)
+
+
+def rdflib_accepts(literal: ox.Literal, datatype: str) -> bool:
+    """Whether pySHACL's sh:datatype accepts a literal that has this datatype (rdflib decides)."""
+    return _rdflib_accepts(literal.value, datatype)
+
+
+@lru_cache(maxsize=65536)
+def _rdflib_accepts(lexical: str, datatype: str) -> bool:
+    from datetime import date, datetime, time
+    from decimal import Decimal
+
+    import rdflib
+
+    lit = rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype), normalize=False)
+    if getattr(lit, "ill_typed", None) is True:
+        return False
+    value = lit.value
+    expected: dict[str, tuple[type, ...]] = {
+        XSD + "string": (str, bytes),
+        XSD + "integer": (int,),
+        XSD + "float": (float,),
+        XSD + "decimal": (Decimal,),
+        XSD + "boolean": (bool,),
+        XSD + "date": (date,),
+        XSD + "time": (time,),
+        XSD + "dateTime": (datetime,),
+    }
+    types = expected.get(datatype)
+    return True if types is None else isinstance(value, types)
+
+
+def illtyped_literals(store: ox.Store, checks: CompiledShapes) -> dict[str, list[ox.Literal]]:
+    """Datatype IRI -> the literals of that datatype in the candidate that rdflib finds ill-typed."""
+    bad: dict[str, dict[ox.Literal, None]] = {}
+    for scan in checks.scans:
+        for row in store.query(scan.query()):
+            lit = row["v"]
+            if isinstance(lit, ox.Literal) and not rdflib_accepts(lit, scan.datatype):
+                bad.setdefault(scan.datatype, {})[lit] = None
+    return {dt: list(lits) for dt, lits in bad.items()}
+
+
+def run_fast(store: ox.Store, shapes: ShapesGraph | None = None) -> list[RawResult]:
+    """Every check of the shapes on the store; results in no particular order."""
+    checks = compiled(shapes)
+    illtyped = illtyped_literals(store, checks)
+    results: list[RawResult] = []
+    for check in checks.checks:
+        shape = ox.NamedNode(check.shape)
+        path = ox.NamedNode(check.path) if check.path else None
+        component = ox.NamedNode(check.component)
+        for row in store.query(check.render(illtyped)):
+            focus = row["this"]
+            value = row["value"] if check.projects_value else None
+            if value is None and check.value_is_focus:
+                value = focus
+            results.append(RawResult(focus, path, value, shape, check.severity, check.message, component))
+    return results

@@ -1,0 +1,530 @@
+"""Communities as plain data: the list of communities and one community's profile.
+
+Every view reads the public store with a few set-based queries (never one per node) and
+assembles the answer in Python. A community id is checked as a slug and bound as an IRI term
+serialised by pyoxigraph, never pasted into a query as text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..errors import NotFound
+from ..namespaces import BASE, COMMUNITIES, LCC, ORG, RDF, RDFS, SKOS, SLUG_RE, community_iri, sparql_prefixes
+from ..store.stores import Stores
+from .labels import pick
+
+# The order the vocabulary contract lists sectors in: public, private, social.
+SECTOR_ORDER = ("public", "private", "social")
+SORT_KEYS = ("label", "population", "partners")
+COUNTED_CLASSES = {
+    "partners": "Partner",
+    "partnerships": "Partnership",
+    "infrastructures": "Infrastructure",
+    "initiatives": "Initiative",
+    "citizenGroups": "CitizenGroup",
+    "needs": "Need",
+    "resources": "Resource",
+    "policies": "Policy",
+    "dialogues": "Dialogue",
+    "evidence": "Evidence",
+    "dialogueAnswers": "DialogueAnswer",
+}
+_TYPE = RDF + "type"
+_LABEL_PREDICATES = (RDFS + "label", SKOS + "prefLabel")
+
+
+# --------------------------------------------------------------------------- binding
+
+
+def community_term(community_id: str) -> str:
+    """The community's IRI as a SPARQL term (``<...>``), for a valid slug; NotFound otherwise."""
+    try:
+        iri = community_iri(community_id)
+    except ValueError:
+        raise NotFound(
+            f"no community {community_id!r}: community ids are lower-case letters, digits and '-'"
+        ) from None
+    return str(ox.NamedNode(iri))
+
+
+def _values(var: str, terms: Iterable[str]) -> str:
+    return f"VALUES ?{var} {{ {' '.join(terms)} }}"
+
+
+def community_id_of(iri: str) -> str | None:
+    """The slug of a community IRI, or None for any other IRI."""
+    if not iri.startswith(COMMUNITIES):
+        return None
+    rest = iri[len(COMMUNITIES):]
+    return rest if SLUG_RE.match(rest) else None
+
+
+def require_community(stores: Stores, community_id: str) -> str:
+    """The community's SPARQL term if it exists in the public store; NotFound otherwise."""
+    term = community_term(community_id)
+    query = sparql_prefixes() + f"ASK {{ {_values('c', [term])} ?c a lcc:Community }}"
+    if not stores.query_public(query).boolean:
+        raise NotFound(f"no community {community_id!r}: see /communities for the communities")
+    return term
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _int(term: ox.Literal | None) -> int | None:
+    if term is None:
+        return None
+    try:
+        return int(term.value)
+    except ValueError:
+        try:
+            return int(float(term.value))
+        except ValueError:
+            return None
+
+
+def _number(term: ox.Literal | None) -> int | float | None:
+    if term is None:
+        return None
+    try:
+        value = float(term.value)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() and "." not in term.value and "e" not in term.value.lower() else value
+
+
+def _bool(term: ox.Literal | None) -> bool | None:
+    if term is None:
+        return None
+    if term.value in ("true", "1"):
+        return True
+    if term.value in ("false", "0"):
+        return False
+    return None
+
+
+def framework_slug(iri: str) -> str | None:
+    """The slug of a framework term (a vocabulary concept, a criterion, a question), else None."""
+    if not iri.startswith(BASE) or iri.startswith(COMMUNITIES) or iri.endswith("/"):
+        return None
+    rest = iri[len(BASE):]
+    if "/" not in rest:
+        return None
+    return rest.rsplit("/", 1)[1] or None
+
+
+def _local_name(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _sector_rank(slug: str | None) -> tuple[int, str]:
+    if slug in SECTOR_ORDER:
+        return (SECTOR_ORDER.index(slug), slug)
+    return (len(SECTOR_ORDER), slug or "~")
+
+
+# --------------------------------------------------------------------------- the list
+
+_COMMUNITIES = sparql_prefixes() + """
+SELECT ?c ?p ?o WHERE {
+  ?c a lcc:Community .
+  OPTIONAL { VALUES ?p { rdfs:label lcc:population lcc:stage } ?c ?p ?o }
+}"""
+
+_CONCEPT_LABELS = sparql_prefixes() + """
+SELECT ?x ?label WHERE { ?x skos:inScheme ?scheme ; skos:prefLabel ?label }"""
+
+
+def _counts_query(community_terms: list[str] | None) -> str:
+    values = _values("c", community_terms) if community_terms is not None else ""
+    classes = " ".join(f"lcc:{cls}" for cls in COUNTED_CLASSES.values())
+    return sparql_prefixes() + f"""
+SELECT ?c ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+  {values}
+  VALUES ?type {{ {classes} }}
+  ?s lcc:community ?c ; a ?type .
+}} GROUP BY ?c ?type"""
+
+
+def _resources_query(community_terms: list[str] | None) -> str:
+    values = _values("c", community_terms) if community_terms is not None else ""
+    return sparql_prefixes() + f"""
+SELECT ?c ?availability ?kind ?unit (COUNT(DISTINCT ?r) AS ?n) (SUM(?amount) AS ?total) WHERE {{
+  {values}
+  ?r lcc:community ?c ; a lcc:Resource .
+  OPTIONAL {{ ?r lcc:availability ?availability }}
+  OPTIONAL {{ ?r lcc:resourceKind ?kind }}
+  OPTIONAL {{ ?r lcc:unit ?unit }}
+  OPTIONAL {{ ?r lcc:amount ?amount }}
+}} GROUP BY ?c ?availability ?kind ?unit"""
+
+
+def concept_labels(stores: Stores, lang: str) -> dict[str, str]:
+    """The label of every vocabulary concept, in the reader's language."""
+    labels: dict[str, list[ox.Literal]] = defaultdict(list)
+    for row in stores.query_public(_CONCEPT_LABELS).rows():
+        labels[row["x"].value].append(row["label"])
+    return {iri: pick(lits, lang) or _local_name(iri) for iri, lits in labels.items()}
+
+
+def _empty_counts() -> dict[str, int]:
+    return {key: 0 for key in COUNTED_CLASSES}
+
+
+def community_counts(stores: Stores, community_terms: list[str] | None = None) -> dict[str, dict[str, int]]:
+    """Community IRI -> number of partners, partnerships, initiatives... it owns (one query)."""
+    key_of = {LCC + cls: key for key, cls in COUNTED_CLASSES.items()}
+    out: dict[str, dict[str, int]] = defaultdict(_empty_counts)
+    for row in stores.query_public(_counts_query(community_terms)).rows():
+        out[row["c"].value][key_of[row["type"].value]] = _int(row["n"]) or 0
+    return out
+
+
+def _empty_resources() -> dict[str, dict[str, Any]]:
+    return {a: {"count": 0, "totals": []} for a in ("available", "potential")}
+
+
+def resource_totals(stores: Stores, community_terms: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Community IRI -> available and potential resources: count and amount per kind and unit.
+
+    Amounts are summed only within one kind and unit (euros are never added to square metres).
+    """
+    out: dict[str, dict[str, Any]] = defaultdict(_empty_resources)
+    for row in stores.query_public(_resources_query(community_terms)).rows():
+        availability = framework_slug(row["availability"].value) if "availability" in row else None
+        bucket = out[row["c"].value].setdefault(availability or "unspecified", {"count": 0, "totals": []})
+        n = _int(row["n"]) or 0
+        bucket["count"] += n
+        bucket["totals"].append({
+            "kind": framework_slug(row["kind"].value) if "kind" in row else None,
+            "unit": row["unit"].value if "unit" in row else None,
+            "count": n,
+            "amount": _number(row.get("total")) if "total" in row else None,
+        })
+    for by_availability in out.values():
+        for bucket in by_availability.values():
+            bucket["totals"].sort(key=lambda t: (t["kind"] or "~", t["unit"] or "~"))
+    return out
+
+
+def _sort_communities(items: list[dict[str, Any]], sort: str, descending: bool | None) -> list[dict[str, Any]]:
+    if sort not in SORT_KEYS:
+        raise ValueError(f"cannot sort by {sort!r}; use one of {', '.join(SORT_KEYS)}")
+    by_label = sorted(items, key=lambda c: ((c["label"] or c["id"]).casefold(), c["id"]))
+    if sort == "label":
+        return list(reversed(by_label)) if descending else by_label
+    key = "population" if sort == "population" else None
+    desc = True if descending is None else descending
+
+    def value(c: dict[str, Any]) -> float:
+        v = c["population"] if key else c["counts"]["partners"]
+        return float(v) if v is not None else float("-inf")
+
+    known = [c for c in by_label if value(c) != float("-inf")]
+    unknown = [c for c in by_label if value(c) == float("-inf")]
+    return sorted(known, key=value, reverse=desc) + unknown
+
+
+def list_communities(stores: Stores, lang: str = "en", sort: str = "label",
+                     descending: bool | None = None) -> list[dict[str, Any]]:
+    """Every community with its label, population, stage, counts and resource totals.
+
+    ``sort`` is ``label`` (A to Z), ``population`` or ``partners`` (largest first); ``descending``
+    reverses the default order. Communities without a population or partners come last.
+    """
+    if sort not in SORT_KEYS:
+        raise ValueError(f"cannot sort by {sort!r}; use one of {', '.join(SORT_KEYS)}")
+    props: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = defaultdict(lambda: defaultdict(list))
+    for row in stores.query_public(_COMMUNITIES).rows():
+        if community_id_of(row["c"].value) is None:
+            continue
+        entry = props[row["c"].value]
+        if "p" in row:
+            entry[row["p"].value].append(row["o"])
+    counts = community_counts(stores)
+    resources = resource_totals(stores)
+    concepts = concept_labels(stores, lang)
+    items = []
+    for iri, p in props.items():
+        stage = next(iter(p.get(LCC + "stage", [])), None)
+        population = next(iter(p.get(LCC + "population", [])), None)
+        items.append({
+            "id": community_id_of(iri),
+            "iri": iri,
+            "label": pick([t for t in p.get(RDFS + "label", []) if isinstance(t, ox.Literal)], lang),
+            "population": _int(population) if isinstance(population, ox.Literal) else None,
+            "stage": _concept(stage.value, concepts) if stage is not None else None,
+            "counts": counts.get(iri, _empty_counts()),
+            "resources": resources.get(iri, _empty_resources()),
+        })
+    return _sort_communities(items, sort, descending)
+
+
+def _concept(iri: str, labels: dict[str, str]) -> dict[str, Any]:
+    return {"iri": iri, "slug": framework_slug(iri), "label": labels.get(iri) or _local_name(iri)}
+
+
+# --------------------------------------------------------------------------- the profile
+
+
+def _profile_queries(term: str) -> tuple[str, str, str]:
+    values = _values("c", [term])
+    own = sparql_prefixes() + f"SELECT ?p ?o WHERE {{ {values} ?c ?p ?o }}"
+    owned = sparql_prefixes() + f"SELECT ?s ?p ?o WHERE {{ {values} ?s lcc:community ?c . ?s ?p ?o }}"
+    labels = sparql_prefixes() + f"""
+SELECT DISTINCT ?o ?label WHERE {{
+  {values}
+  {{ ?c ?p ?o }} UNION {{ ?s lcc:community ?c . ?s ?p ?o }}
+  FILTER(isIRI(?o))
+  ?o rdfs:label|skos:prefLabel ?label .
+}}"""
+    return own, owned, labels
+
+
+class _Graph:
+    """The community's description, its owned resources and the labels of what they point to."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.props: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        self.labels: dict[str, list[ox.Literal]] = defaultdict(list)
+        self.types: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, s: str, p: str, o: Any) -> None:
+        if o not in self.props[s][p]:
+            self.props[s][p].append(o)
+        if p == _TYPE:
+            self.types[s].add(o.value)
+        if p in _LABEL_PREDICATES and isinstance(o, ox.Literal) and o not in self.labels[s]:
+            self.labels[s].append(o)
+
+    def of_class(self, cls: str) -> list[str]:
+        subjects = [s for s, t in self.types.items() if LCC + cls in t]
+        return sorted(subjects, key=lambda s: ((self.label(s) or "").casefold(), s))
+
+    def label(self, iri: str) -> str | None:
+        return pick(self.labels.get(iri, []), self.lang)
+
+    def all(self, s: str, p: str) -> list[Any]:
+        return self.props.get(s, {}).get(LCC + p if ":" not in p else p, [])
+
+    def one(self, s: str, p: str) -> Any:
+        values = self.all(s, p)
+        return values[0] if values else None
+
+    def text(self, s: str, p: str) -> str | None:
+        values = [v for v in self.all(s, p) if isinstance(v, ox.Literal)]
+        return pick(values, self.lang) if values else None
+
+    def ref(self, term: Any) -> dict[str, Any] | None:
+        """A link to another node: IRI and label (and slug or id when it has one)."""
+        if not isinstance(term, ox.NamedNode):
+            return None
+        iri = term.value
+        out: dict[str, Any] = {"iri": iri, "label": self.label(iri) or _local_name(iri)}
+        slug = framework_slug(iri)
+        if slug is not None:
+            out["slug"] = slug
+        cid = community_id_of(iri)
+        if cid is not None:
+            out["id"] = cid
+        kind = next((t[len(LCC):] for t in sorted(self.types.get(iri, ())) if t.startswith(LCC)), None)
+        if kind is not None:
+            out["type"] = kind
+        return out
+
+    def refs(self, s: str, p: str) -> list[dict[str, Any]]:
+        out = [self.ref(t) for t in self.all(s, p)]
+        return sorted((r for r in out if r is not None), key=lambda r: ((r["label"] or "").casefold(), r["iri"]))
+
+    def ref1(self, s: str, p: str) -> dict[str, Any] | None:
+        refs = self.refs(s, p)
+        return refs[0] if refs else None
+
+    def date(self, s: str, p: str) -> str | None:
+        term = self.one(s, p)
+        return term.value if isinstance(term, ox.Literal) else None
+
+    def literals(self, s: str, p: str) -> list[str]:
+        return sorted(t.value for t in self.all(s, p) if isinstance(t, ox.Literal))
+
+    def base(self, s: str) -> dict[str, Any]:
+        return {"iri": s, "label": self.label(s) or _local_name(s)}
+
+
+def _partners(g: _Graph) -> dict[str, Any]:
+    items = []
+    for s in g.of_class("Partner"):
+        items.append({**g.base(s), "sector": g.ref1(s, "sector"), "fields": g.refs(s, "field"),
+                      "levels": g.refs(s, "level")})
+
+    def grouped(key: str, many: bool) -> list[dict[str, Any]]:
+        groups: dict[str | None, dict[str, Any]] = {}
+        for item in items:
+            values = item[key] if many else [item[key]]
+            for value in values or [None]:
+                iri = value["iri"] if value else None
+                group = groups.setdefault(iri, {key.rstrip("s"): value, "count": 0, "partners": []})
+                group["count"] += 1
+                group["partners"].append({"iri": item["iri"], "label": item["label"]})
+        rank = (lambda g_: _sector_rank(g_["sector"]["slug"] if g_["sector"] else None)) if key == "sector" else (
+            lambda g_: (-g_["count"], (g_["field"] or {}).get("slug") or "~"))
+        return sorted(groups.values(), key=rank)
+
+    return {"count": len(items), "bySector": grouped("sector", False), "byField": grouped("fields", True),
+            "items": items}
+
+
+def _partnerships(g: _Graph, sectors_of: dict[str, dict[str, Any] | None]) -> list[dict[str, Any]]:
+    out = []
+    for s in g.of_class("Partnership"):
+        members = g.refs(s, ORG + "hasMember")
+        for m in members:
+            sector = sectors_of.get(m["iri"])
+            m["sector"] = sector["slug"] if sector else None
+        sectors = {m["sector"] for m in members if m["sector"]}
+        agenda = g.text(s, "agenda")
+        out.append({
+            **g.base(s),
+            "memberCount": len(members),
+            "members": members,
+            "sectors": sorted(sectors, key=_sector_rank),
+            "crossSector": len(sectors) >= 2,
+            "hasAgenda": agenda is not None,
+            "agenda": agenda,
+            "citizenGroups": g.refs(s, "linksCitizenGroup"),
+            "startDate": g.date(s, "startDate"),
+            "endDate": g.date(s, "endDate"),
+        })
+    return out
+
+
+def _resources(g: _Graph) -> list[dict[str, Any]]:
+    return [{
+        **g.base(s),
+        "availability": g.ref1(s, "availability"),
+        "kind": g.ref1(s, "resourceKind"),
+        "amount": _number(g.one(s, "amount")),
+        "unit": g.text(s, "unit"),
+        "providedBy": g.refs(s, "providedBy"),
+    } for s in g.of_class("Resource")]
+
+
+def _sections(g: _Graph) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "infrastructures": [{
+            **g.base(s),
+            "bridges": sorted(g.refs(s, "bridges"), key=lambda r: _sector_rank(r.get("slug"))),
+            "identifiesNeeds": g.refs(s, "identifiesNeed"),
+            "formsPartnerships": g.refs(s, "formsPartnership"),
+            "mobilises": g.refs(s, "mobilises"),
+            "publicChannels": g.literals(s, "publicChannel"),
+        } for s in g.of_class("Infrastructure")],
+        "initiatives": [{
+            **g.base(s),
+            "ledBy": g.refs(s, "ledBy"),
+            "targets": g.refs(s, "targets"),
+            "coDesignedWith": g.refs(s, "coDesignedWith"),
+            "addressesNeeds": g.refs(s, "addressesNeed"),
+            "learningModes": g.refs(s, "learningMode"),
+            "purposes": g.refs(s, "purpose"),
+            "levels": g.refs(s, "level"),
+            "depth": g.ref1(s, "depth"),
+            "participants": _int(g.one(s, "participants")),
+            "mobilises": g.refs(s, "mobilises"),
+            "status": g.ref1(s, "status"),
+            "successful": _bool(g.one(s, "successful")),
+            "startDate": g.date(s, "startDate"),
+            "endDate": g.date(s, "endDate"),
+            "publicChannels": g.literals(s, "publicChannel"),
+        } for s in g.of_class("Initiative")],
+        "citizenGroups": [{
+            **g.base(s),
+            "size": _int(g.one(s, "size")),
+            "inclusionNeeds": g.refs(s, "inclusionNeed"),
+            "engagement": g.ref1(s, "engagement"),
+        } for s in g.of_class("CitizenGroup")],
+        "needs": [{
+            **g.base(s),
+            "expressedBy": g.refs(s, "expressedBy"),
+            "identifiedBy": g.refs(s, "identifiedBy"),
+            "discussedWith": g.refs(s, "discussedWith"),
+            "emerging": bool(_bool(g.one(s, "emerging"))),
+        } for s in g.of_class("Need")],
+        "policies": [{
+            **g.base(s),
+            "adoptedBy": g.refs(s, "adoptedBy"),
+            "supports": g.refs(s, "supports"),
+            "involves": g.refs(s, "involves"),
+        } for s in g.of_class("Policy")],
+        "dialogues": [{
+            **g.base(s),
+            "kind": g.ref1(s, "dialogueKind"),
+            "participants": g.refs(s, "participant"),
+            "criteria": g.refs(s, "criterion"),
+            "date": g.date(s, "date"),
+        } for s in g.of_class("Dialogue")],
+        "evidence": [{
+            **g.base(s),
+            "criteria": g.refs(s, "criterion"),
+            "about": g.refs(s, "about"),
+            "successful": _bool(g.one(s, "successful")),
+            "lesson": g.text(s, "lesson"),
+            "date": g.date(s, "date"),
+        } for s in g.of_class("Evidence")],
+        "dialogueAnswers": [{
+            **g.base(s),
+            "question": g.ref1(s, "answers"),
+            "text": g.text(s, "text"),
+            "date": g.date(s, "date"),
+        } for s in g.of_class("DialogueAnswer")],
+    }
+
+
+def get_community(stores: Stores, community_id: str, lang: str = "en") -> dict[str, Any]:
+    """One community's profile: who it is, its partners by sector and field, its partnerships,
+    infrastructures, initiatives, citizen groups, needs, resources, policies, dialogues, evidence
+    and dialogue answers. NotFound for an unknown or malformed id.
+    """
+    term = community_term(community_id)
+    iri = community_iri(community_id)
+    own_q, owned_q, labels_q = _profile_queries(term)
+    g = _Graph(lang)
+    for row in stores.query_public(own_q).rows():
+        g.add(iri, row["p"].value, row["o"])
+    if LCC + "Community" not in g.types.get(iri, set()):
+        raise NotFound(f"no community {community_id!r}: see /communities for the communities")
+    for row in stores.query_public(owned_q).rows():
+        if isinstance(row["s"], ox.NamedNode):
+            g.add(row["s"].value, row["p"].value, row["o"])
+    for row in stores.query_public(labels_q).rows():
+        g.add(row["o"].value, RDFS + "label", row["label"])
+
+    partners = _partners(g)
+    sectors_of = {p["iri"]: p["sector"] for p in partners["items"]}
+    sections = _sections(g)
+    resources = _resources(g)
+    counts = community_counts(stores, [term]).get(iri, _empty_counts())
+    totals = resource_totals(stores, [term]).get(iri, _empty_resources())
+    labels = {lit.language or "": lit.value for lit in g.labels.get(iri, [])}
+    return {
+        "id": community_id,
+        "iri": iri,
+        "label": g.label(iri),
+        "labels": labels,
+        "population": _int(g.one(iri, "population")),
+        "stage": g.ref1(iri, "stage"),
+        "partOf": g.refs(iri, "partOf"),
+        "collaboratesWith": g.refs(iri, "collaboratesWith"),
+        "counts": counts,
+        "partners": partners,
+        "partnerships": _partnerships(g, sectors_of),
+        **{k: sections[k] for k in ("infrastructures", "initiatives", "citizenGroups", "needs")},
+        "resources": {**totals, "items": resources},
+        **{k: sections[k] for k in ("policies", "dialogues", "evidence", "dialogueAnswers")},
+    }
