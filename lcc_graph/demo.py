@@ -180,7 +180,11 @@ def _position(offsets: dict[str, float], name: str, i: int) -> float:
 
 
 def patterns(i: int, seed: int = 0) -> dict[str, bool]:
-    """Which criteria-relevant patterns community ``i`` of ``seed`` is built with."""
+    """The pattern switches community ``i`` of ``seed`` is built with (see ``PATTERNS``).
+
+    ``district`` only takes effect when an earlier metropolis exists, ``collaborates`` when an
+    earlier community does.
+    """
     off = _offsets(seed)
     return {name: _position(off, name, i) < p for name, p in PATTERNS.items() if name != "population"}
 
@@ -538,6 +542,7 @@ class _Builder:
         self.base = community_base(self.id)
         self.node = NamedNode(community_iri(self.id))
         self.scale = max(0.0, math.log10(self.population / MIN_POPULATION))  # 0 .. ~3.4
+        self.size_factor = (self.population / MIN_POPULATION) ** 0.33  # ~1 .. ~13
         self.hoods = [self.place] if self.population < 6000 else rng.sample(
             _HOODS, min(len(_HOODS), 2 + int(self.scale * 5)))
         self.labels: set[str] = set()
@@ -615,7 +620,6 @@ class _Builder:
     # ---- the community
 
     def build(self) -> DemoCommunity:
-        self.size_factor = (self.population / MIN_POPULATION) ** 0.33
         self._partners()
         self._groups()
         self._resources()
@@ -1049,7 +1053,7 @@ class _Builder:
             for g in d["groups"]:
                 add(Triple(s, P_LINKS_GROUP, g.node))
             if d["agenda"]:
-                add(Triple(s, P_AGENDA, Literal(d["agenda"], language="en")))
+                add(Triple(s, P_AGENDA, Literal(d["agenda"])))
             add(Triple(s, P_START, dt(d["start"])))
             if d["end"]:
                 add(Triple(s, P_END, dt(d["end"])))
@@ -1121,14 +1125,14 @@ class _Builder:
             add(Triple(s, P_CRITERION, _CRIT[d["criterion"]]))
             add(Triple(s, P_ABOUT, d["about"].node))
             add(Triple(s, P_SUCCESSFUL, TRUE if d["ok"] else FALSE))
-            add(Triple(s, P_LESSON, Literal(d["lesson"], language="en")))
+            add(Triple(s, P_LESSON, Literal(d["lesson"])))
             add(Triple(s, P_DATE, dt(d["date"])))
 
         for ans in self.answers:
             s = owned(ans, DIALOGUE_ANSWER)
             d = ans.data
             add(Triple(s, P_ANSWERS, _Q[d["question"]]))
-            add(Triple(s, P_TEXT, Literal(d["text"], language="en")))
+            add(Triple(s, P_TEXT, Literal(d["text"])))
             add(Triple(s, P_DATE, dt(d["date"])))
 
 

@@ -373,3 +373,11 @@ def test_write_to_a_stream_and_refuse_unknown_formats(twelve: list[demo.DemoComm
     assert buffer.getvalue().startswith(b"@prefix")
     with pytest.raises(ValueError):
         demo.write(twelve, io.BytesIO(), "rdfxml")
+
+
+def test_free_text_is_plain_strings(store: Store) -> None:
+    rows = list(store.query(P + """
+        SELECT DISTINCT ?p (DATATYPE(?o) AS ?dt) WHERE { GRAPH ?g {
+          VALUES ?p { lcc:agenda lcc:lesson lcc:text lcc:unit } ?s ?p ?o } }"""))
+    assert {r["p"].value.removeprefix(LCC) for r in rows} == {"agenda", "lesson", "text", "unit"}
+    assert {r["dt"].value for r in rows} == {XSD + "string"}

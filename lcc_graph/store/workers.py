@@ -162,6 +162,11 @@ class QueryPool:
                 removed += 1
         return removed
 
+    def worker_pids(self) -> list[int]:
+        """The process ids of the live workers."""
+        with self._lock:
+            return sorted(w.process.pid for w in self._workers if w.process.pid)
+
     def checkpoints(self) -> list[Path]:
         """The checkpoints on disk."""
         return sorted(self.checkpoint_dir.glob("cp-*"))

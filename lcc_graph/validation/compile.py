@@ -275,17 +275,15 @@ class Compiler:
         if m is None:
             raise UnsupportedShape(f"cannot read the SELECT of {node.value}")
         head = m.group("head")
-        if re.search(r"[$?]value\b", head):
-            projection, value_is_focus = "?this ?value", False
-        else:
-            projection, value_is_focus = "?this", True
+        projects_value = re.search(r"[$?]value\b", head) is not None
+        projection = "?this ?value" if projects_value else "?this"
         body = text[m.end():]
         query = f"{self._prefixes(node)}SELECT DISTINCT {projection} WHERE {{ {{ {target} }} {body}"
         return Check(
             component=sh("SPARQLConstraintComponent").value,
             query=query,
-            projects_value=not value_is_focus,
-            value_is_focus=value_is_focus,
+            projects_value=projects_value,
+            value_is_focus=True,
             **common,
         )
 

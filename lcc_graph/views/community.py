@@ -52,7 +52,8 @@ def community_term(community_id: str) -> str:
     return str(ox.NamedNode(iri))
 
 
-def _values(var: str, terms: Iterable[str]) -> str:
+def values_block(var: str, terms: Iterable[str]) -> str:
+    """A VALUES block binding ``?var`` to terms already serialised by pyoxigraph."""
     return f"VALUES ?{var} {{ {' '.join(terms)} }}"
 
 
@@ -67,7 +68,7 @@ def community_id_of(iri: str) -> str | None:
 def require_community(stores: Stores, community_id: str) -> str:
     """The community's SPARQL term if it exists in the public store; NotFound otherwise."""
     term = community_term(community_id)
-    query = sparql_prefixes() + f"ASK {{ {_values('c', [term])} ?c a lcc:Community }}"
+    query = sparql_prefixes() + f"ASK {{ {values_block('c', [term])} ?c a lcc:Community }}"
     if not stores.query_public(query).boolean:
         raise NotFound(f"no community {community_id!r}: see /communities for the communities")
     return term
@@ -122,7 +123,8 @@ def _local_name(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def _sector_rank(slug: str | None) -> tuple[int, str]:
+def sector_rank(slug: str | None) -> tuple[int, str]:
+    """Sort key: public, private, social, then any other sector, then none."""
     if slug in SECTOR_ORDER:
         return (SECTOR_ORDER.index(slug), slug)
     return (len(SECTOR_ORDER), slug or "~")
@@ -141,7 +143,7 @@ SELECT ?x ?label WHERE { ?x skos:inScheme ?scheme ; skos:prefLabel ?label }"""
 
 
 def _counts_query(community_terms: list[str] | None) -> str:
-    values = _values("c", community_terms) if community_terms is not None else ""
+    values = values_block("c", community_terms) if community_terms is not None else ""
     classes = " ".join(f"lcc:{cls}" for cls in COUNTED_CLASSES.values())
     return sparql_prefixes() + f"""
 SELECT ?c ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {{
@@ -152,7 +154,7 @@ SELECT ?c ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {{
 
 
 def _resources_query(community_terms: list[str] | None) -> str:
-    values = _values("c", community_terms) if community_terms is not None else ""
+    values = values_block("c", community_terms) if community_terms is not None else ""
     return sparql_prefixes() + f"""
 SELECT ?c ?availability ?kind ?unit (COUNT(DISTINCT ?r) AS ?n) (SUM(?amount) AS ?total) WHERE {{
   {values}
@@ -273,7 +275,7 @@ def _concept(iri: str, labels: dict[str, str]) -> dict[str, Any]:
 
 
 def _profile_queries(term: str) -> tuple[str, str, str]:
-    values = _values("c", [term])
+    values = values_block("c", [term])
     own = sparql_prefixes() + f"SELECT ?p ?o WHERE {{ {values} ?c ?p ?o }}"
     owned = sparql_prefixes() + f"SELECT ?s ?p ?o WHERE {{ {values} ?s lcc:community ?c . ?s ?p ?o }}"
     labels = sparql_prefixes() + f"""
@@ -372,7 +374,7 @@ def _partners(g: _Graph) -> dict[str, Any]:
                 group = groups.setdefault(iri, {key.rstrip("s"): value, "count": 0, "partners": []})
                 group["count"] += 1
                 group["partners"].append({"iri": item["iri"], "label": item["label"]})
-        rank = (lambda g_: _sector_rank(g_["sector"]["slug"] if g_["sector"] else None)) if key == "sector" else (
+        rank = (lambda g_: sector_rank(g_["sector"]["slug"] if g_["sector"] else None)) if key == "sector" else (
             lambda g_: (-g_["count"], (g_["field"] or {}).get("slug") or "~"))
         return sorted(groups.values(), key=rank)
 
@@ -393,7 +395,7 @@ def _partnerships(g: _Graph, sectors_of: dict[str, dict[str, Any] | None]) -> li
             **g.base(s),
             "memberCount": len(members),
             "members": members,
-            "sectors": sorted(sectors, key=_sector_rank),
+            "sectors": sorted(sectors, key=sector_rank),
             "crossSector": len(sectors) >= 2,
             "hasAgenda": agenda is not None,
             "agenda": agenda,
@@ -419,7 +421,7 @@ def _sections(g: _Graph) -> dict[str, list[dict[str, Any]]]:
     return {
         "infrastructures": [{
             **g.base(s),
-            "bridges": sorted(g.refs(s, "bridges"), key=lambda r: _sector_rank(r.get("slug"))),
+            "bridges": sorted(g.refs(s, "bridges"), key=lambda r: sector_rank(r.get("slug"))),
             "identifiesNeeds": g.refs(s, "identifiesNeed"),
             "formsPartnerships": g.refs(s, "formsPartnership"),
             "mobilises": g.refs(s, "mobilises"),

@@ -1,0 +1,1 @@
+"""Validation: structure shapes that reject, criteria shapes that find (fast engine + pySHACL reference)."""

@@ -1,0 +1,125 @@
+"""The reference: pySHACL on the same candidate data and shapes (slow, per focus node, exact)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import ModuleType
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDF as RDFNS
+from rdflib.namespace import SH as SHNS
+
+from .engine import RawResult
+from .shapes import ShapesGraph, Term, default_shapes, severity_name
+
+
+def to_rdflib(term: Term) -> rdflib.term.Identifier:
+    """A pyoxigraph term as rdflib's (literals keep their lexical form)."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language, normalize=False)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False)
+
+
+def from_rdflib(term: rdflib.term.Identifier) -> Term:
+    """An rdflib term as pyoxigraph's."""
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
+    """An rdflib graph of pyoxigraph triples (terms converted once each)."""
+    graph = rdflib.Graph()
+    cache: dict[Term, rdflib.term.Identifier] = {}
+
+    def conv(t: Term) -> rdflib.term.Identifier:
+        found = cache.get(t)
+        if found is None:
+            found = cache[t] = to_rdflib(t)
+        return found
+
+    add = graph.add
+    for t in triples:
+        add((conv(t.subject), conv(t.predicate), conv(t.object)))
+    return graph
+
+
+def shapes_rdflib(shapes: ShapesGraph | None = None) -> rdflib.Graph:
+    """The shapes graph for pySHACL."""
+    return rdflib_graph((shapes or default_shapes()).triples)
+
+
+def _english(messages: list[rdflib.Literal]) -> str | None:
+    for wanted in ("en", None):
+        for m in messages:
+            if m.language == wanted:
+                return str(m)
+    return str(messages[0]) if messages else None
+
+
+def report_results(report: rdflib.Graph) -> list[RawResult]:
+    """The sh:ValidationResults of a pySHACL report graph."""
+    out: list[RawResult] = []
+    for r in report.subjects(RDFNS.type, SHNS.ValidationResult):
+        focus = report.value(r, SHNS.focusNode)
+        path = report.value(r, SHNS.resultPath)
+        value = report.value(r, SHNS.value)
+        shape = report.value(r, SHNS.sourceShape)
+        severity = report.value(r, SHNS.resultSeverity)
+        component = report.value(r, SHNS.sourceConstraintComponent)
+        messages = list(report.objects(r, SHNS.resultMessage))
+        out.append(
+            RawResult(
+                focus_node=from_rdflib(focus),
+                path=from_rdflib(path) if path is not None else None,  # type: ignore[arg-type]
+                value=from_rdflib(value) if value is not None else None,
+                source_shape=from_rdflib(shape),  # type: ignore[arg-type]
+                severity=severity_name(from_rdflib(severity)),
+                message=_english(messages),
+                component=from_rdflib(component),  # type: ignore[arg-type]
+            )
+        )
+    return out
+
+
+def run_pyshacl(
+    triples: Iterable[ox.Triple],
+    shapes: ShapesGraph | None = None,
+    *,
+    module: ModuleType | None = None,
+) -> list[RawResult]:
+    """Validate with pySHACL (or an API-compatible ``module`` such as pyshacl_turbo).
+
+    No inference, warnings and infos allowed (acceptance is gated on severity, not on
+    ``conforms``); the data graph already holds the ontology.
+    """
+    if module is None:
+        import pyshacl as module  # noqa: PLW0127
+
+    data = rdflib_graph(triples)
+    shacl = shapes_rdflib(shapes)
+    _conforms, report, _text = module.validate(
+        data,
+        shacl_graph=shacl,
+        inference="none",
+        allow_warnings=True,
+        allow_infos=True,
+        advanced=False,
+        abort_on_first=False,
+    )
+    if not isinstance(report, rdflib.Graph):
+        raise RuntimeError(f"{module.__name__} returned no report graph: {report!r}")
+    return report_results(report)

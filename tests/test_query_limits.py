@@ -1,0 +1,100 @@
+"""Bounded queries: a runaway is stopped at its deadline, a crash kills only a worker."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from lcc_graph.errors import QueryError, QueryTimeout
+from lcc_graph.store import open_stores
+from lcc_graph.store.workers import ReadLimits
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+DEADLINE = 2.0
+
+
+@pytest.fixture
+def pooled(demo_copy, tmp_path):
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp", size=2, limits=ReadLimits(timeout_s=DEADLINE))
+    yield stores
+    stores.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie is dead for our purpose
+    with open(f"/proc/{pid}/stat") as fh:
+        return fh.read().split()[2] != "Z"
+
+
+def test_runaway_is_stopped_while_others_are_served(pooled):
+    before = set(pooled.pool.worker_pids())
+    outcome: dict = {}
+
+    def runaway():
+        started = time.monotonic()
+        try:
+            pooled.query_public(RUNAWAY)
+        except QueryTimeout as exc:
+            outcome["error"] = exc
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    n = pooled.query_public("PREFIX lcc: <https://w3id.org/lcc#> SELECT (COUNT(?c) AS ?n) { ?c a lcc:Community }")
+    quick = time.monotonic() - started
+    assert n.values() == [{"n": "12"}]
+    assert "seconds" not in outcome, "the normal query waited for the runaway"
+    assert quick < DEADLINE
+    thread.join(DEADLINE * 5)
+    assert isinstance(outcome.get("error"), QueryTimeout)
+    assert "deadline of 2 s" in outcome["error"].message
+    assert outcome["seconds"] < DEADLINE * 5
+    after = set(pooled.pool.worker_pids())
+    killed = before - after
+    assert len(killed) == 1, "the worker that ran the runaway was replaced"
+    time.sleep(1.0)  # the kill is immediate; its CPU is released within a second of the deadline
+    assert not any(_alive(pid) for pid in killed)
+
+
+def test_a_query_that_crashes_its_worker_is_a_bad_query(pooled):
+    deep = "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"  # segfaults pyoxigraph's parser
+    with pytest.raises(QueryError, match="crashed"):
+        pooled.query_public(deep)
+    assert pooled.query_public("ASK { ?s ?p ?o }").boolean is True
+    assert len(pooled.pool.worker_pids()) == 2
+
+
+def test_result_row_limit(demo_copy, tmp_path):
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp", size=1, limits=ReadLimits(timeout_s=10, max_rows=100))
+    try:
+        with pytest.raises(QueryError, match="over the limit of 100"):
+            stores.query_public("SELECT * WHERE { ?s ?p ?o } LIMIT 101")
+        assert len(stores.query_public("SELECT * WHERE { ?s ?p ?o } LIMIT 100").rows()) == 100
+    finally:
+        stores.close()
+
+
+def test_checkpoints_are_collected(pooled):
+    from lcc_graph.communities import replace_community
+
+    import pyoxigraph as ox
+
+    for i in range(5):
+        t = ox.Triple(ox.NamedNode("https://w3id.org/lcc/communities/c1"), ox.NamedNode("https://w3id.org/lcc#population"),
+                      ox.Literal(str(i)))
+        replace_community(pooled, "c1", [t])
+        assert pooled.query_public(
+            "SELECT ?p { <https://w3id.org/lcc/communities/c1> <https://w3id.org/lcc#population> ?p }").values() == [{"p": str(i)}]
+    # the current checkpoint plus at most one per worker stay on disk
+    assert len(pooled.pool.checkpoints()) <= 3
