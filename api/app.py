@@ -15,7 +15,7 @@ from lcc_graph.store.stores import open_stores
 from lcc_graph.store.workers import ReadLimits
 
 from .errors import install_error_handlers
-from .routes import admin, criteria, health, home, sparql, uploads
+from .routes import admin, communities, criteria, health, home, sparql, uploads
 from .settings import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -53,6 +53,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        allow_headers=["*"])
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     install_error_handlers(app)
-    for module in (home, health, sparql, criteria, admin, uploads):
+    for module in (home, health, sparql, criteria, communities, admin, uploads):
         app.include_router(module.router)
     return app

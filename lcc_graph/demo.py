@@ -7,11 +7,12 @@ of them), so the first five communities of a run of twenty are those of a run of
 
 The patterns the criteria look at (a public-private partnership, disengaged groups reached,
 needs discussed with their citizens, the three learning modes, a value debate, collaboration
-with other communities...) are switched on and off per community by low-discrepancy sequences
-(``frac(offset + i * sqrt(prime))``), so any dozen consecutive communities contain both
-communities where a finding fires and communities where it stays silent. Populations follow
-such a sequence too: log-uniform from about 800 to about 2,000,000 inhabitants, and the number
-of partners, groups, initiatives and the resource amounts scale with them.
+with other communities...) are switched on and off per community, stratified by blocks of 12
+(communities 0-11, 12-23, ...): in every block each switch is on in between 1 and 11 of the
+communities, so any such dozen has communities where a finding fires and communities where it
+stays silent. Populations are stratified the same way: log-uniform from about 800 to about
+2,000,000 inhabitants, every block spanning the whole range, and the number of partners,
+groups, initiatives and the resource amounts scale with them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from random import Random
 from typing import IO
@@ -142,9 +144,10 @@ FALSE = Literal("false", datatype=NamedNode(XSD + "boolean"))
 
 # --------------------------------------------------------------------------- per-community patterns
 
-# name -> probability that the pattern is on; each follows its own sequence frac(o + i*sqrt(p)).
+BLOCK = 12  # patterns and populations are stratified over consecutive blocks of this many
+
+# name -> share of the communities of a block in which the pattern is switched on
 PATTERNS: dict[str, float] = {
-    "population": 1.0,           # not a switch: the position in the log-population range
     "district": 0.15,            # part of an earlier metropolis in the set (when there is one)
     "no_private": 0.2,           # no private partner at all (PPP finding must stay silent)
     "public_private": 0.55,      # some partnership has a public and a private member
@@ -166,17 +169,30 @@ PATTERNS: dict[str, float] = {
     "failures": 0.7,             # some initiative did not work (lcc:successful false)
     "emerging": 0.6,             # some needs are flagged as emerging
     "hebrew": 0.35,              # the community has a Hebrew label too
+    "has_infra": 0.85,           # some standing infrastructure of collaboration exists
+    "infra_citizens": 0.7,       # every infrastructure links to citizens (needs, initiatives)
+    "any_channel": 0.85,         # something the community runs has a public channel
+    "needs_addressed": 0.45,     # every need is addressed by an initiative
+    "all_involved": 0.35,        # every partner and group takes part in something
 }
-_PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83)
-_STEPS = {name: math.sqrt(p) % 1.0 for name, p in zip(PATTERNS, _PRIMES, strict=False)}
 
 
-def _offsets(seed: int) -> dict[str, float]:
-    return {name: Random(f"{seed}:pattern:{name}").random() for name in PATTERNS}
-
-
-def _position(offsets: dict[str, float], name: str, i: int) -> float:
-    return (offsets[name] + i * _STEPS[name]) % 1.0
+@lru_cache(maxsize=64)
+def _block(seed: int, block: int) -> tuple[tuple[dict[str, bool], ...], tuple[int, ...]]:
+    """The switches of each community of a block, and its population stratum (0..BLOCK-1)."""
+    rows: tuple[dict[str, bool], ...] = tuple({} for _ in range(BLOCK))
+    for name, share in PATTERNS.items():
+        rng = Random(f"{seed}:{name}:{block}")
+        slots = list(range(BLOCK))
+        rng.shuffle(slots)
+        exact = share * BLOCK
+        k = min(BLOCK - 1, max(1, int(exact) + (rng.random() < exact - int(exact))))
+        on = set(slots[:k])
+        for j, row in enumerate(rows):
+            row[name] = j in on
+    strata = list(range(BLOCK))
+    Random(f"{seed}:population:{block}").shuffle(strata)
+    return rows, tuple(strata)
 
 
 def patterns(i: int, seed: int = 0) -> dict[str, bool]:
@@ -185,8 +201,7 @@ def patterns(i: int, seed: int = 0) -> dict[str, bool]:
     ``district`` only takes effect when an earlier metropolis exists, ``collaborates`` when an
     earlier community does.
     """
-    off = _offsets(seed)
-    return {name: _position(off, name, i) < p for name, p in PATTERNS.items() if name != "population"}
+    return dict(_block(seed, i // BLOCK)[0][i % BLOCK])
 
 
 # --------------------------------------------------------------------------- names
@@ -535,10 +550,11 @@ class _History:
 class _Builder:
     """Builds one community as plain Python objects, then emits its triples."""
 
-    def __init__(self, seed: int, i: int, history: _History, offsets: dict[str, float]) -> None:
+    def __init__(self, seed: int, i: int, history: _History) -> None:
         self.rng = rng = Random(f"{seed}:{i}")
-        self.on = {name: _position(offsets, name, i) < p for name, p in PATTERNS.items()}
-        self._identity(seed, i, history, offsets)
+        rows, strata = _block(seed, i // BLOCK)
+        self.on = rows[i % BLOCK]
+        self._identity(seed, i, history, strata[i % BLOCK])
         self.base = community_base(self.id)
         self.node = NamedNode(community_iri(self.id))
         self.scale = max(0.0, math.log10(self.population / MIN_POPULATION))  # 0 .. ~3.4
@@ -551,12 +567,11 @@ class _Builder:
 
     # ---- identity: name, population, district, collaborations
 
-    def _identity(self, seed: int, i: int, history: _History, offsets: dict[str, float]) -> None:
+    def _identity(self, seed: int, i: int, history: _History, stratum: int) -> None:
         rng = self.rng
         name_rng = Random(f"{seed}:{i}:name")
-        u = _position(offsets, "population", i)
-        span = math.log10(MAX_POPULATION / MIN_POPULATION)
-        log_pop = math.log10(MIN_POPULATION) + min(1.0, max(0.0, u + name_rng.gauss(0, 0.02))) * span
+        u = (stratum + name_rng.random()) / BLOCK
+        log_pop = math.log10(MIN_POPULATION) + u * math.log10(MAX_POPULATION / MIN_POPULATION)
         self.population = int(round(10 ** log_pop))
         self.part_of: _Community | None = None
         self.hebrew: str | None = None
@@ -627,6 +642,7 @@ class _Builder:
         self._needs()
         self._partnerships()
         self._initiatives()
+        self._channels_and_links()
         self._policies()
         self._dialogues()
         self._evidence()
@@ -703,7 +719,7 @@ class _Builder:
 
     def _infrastructures(self) -> None:
         rng = self.rng
-        n = max(1, round(self.size_factor / 3 * rng.uniform(0.8, 1.3)))
+        n = max(1, round(self.size_factor / 3 * rng.uniform(0.8, 1.3))) if self.on["has_infra"] else 0
         self.infrastructures: list[_Node] = []
         for k in range(n):
             inf = self._new("infrastructures", self._fill(rng.choice(_INFRASTRUCTURES)))
@@ -717,7 +733,8 @@ class _Builder:
                             needs=[], partnerships=[],
                             resources=rng.sample(self.resources, min(len(self.resources), rng.randint(1, 3))))
             self.infrastructures.append(inf)
-        if not self.on["visible_infra"] and all(inf.data["channel"] for inf in self.infrastructures):
+        if (not self.on["visible_infra"] and self.infrastructures
+                and all(inf.data["channel"] for inf in self.infrastructures)):
             rng.choice(self.infrastructures).data["channel"] = None
 
     def _needs(self) -> None:
@@ -727,7 +744,8 @@ class _Builder:
         for label in rng.sample(_NEEDS, n):
             need = self._new("needs", label)
             expressed = rng.sample(self.groups, rng.choice((1, 1, 2)))
-            by = rng.choice(self.infrastructures) if rng.random() < 0.5 else rng.choice(self.partners)
+            by = (rng.choice(self.infrastructures) if self.infrastructures and rng.random() < 0.5
+                  else rng.choice(self.partners))
             if by in self.infrastructures:
                 by.data["needs"].append(need)
             discussed = expressed if (self.on["needs_discussed"] or rng.random() < 0.5) else []
@@ -739,7 +757,7 @@ class _Builder:
         if not self.on["needs_discussed"] and all(n.data["discussed"] for n in self.needs):
             rng.choice(self.needs).data["discussed"] = []
         for inf in self.infrastructures:
-            if not inf.data["needs"] and rng.random() < 0.7:
+            if not inf.data["needs"] and (self.on["infra_citizens"] or rng.random() < 0.5):
                 inf.data["needs"].append(rng.choice(self.needs))
 
     def _partnerships(self) -> None:
@@ -777,7 +795,7 @@ class _Builder:
         if self.on["links_groups"] and not any(p.data["groups"] for p in self.partnerships):
             rng.choice(self.partnerships).data["groups"] = [rng.choice(self.groups)]
         for ps in self.partnerships:
-            if rng.random() < 0.5:
+            if self.infrastructures and rng.random() < 0.5:
                 rng.choice(self.infrastructures).data["partnerships"].append(ps)
 
     def _initiatives(self) -> None:
@@ -785,6 +803,7 @@ class _Builder:
         n = self._count(3.2, 4)
         leaders = {"partners": self.partners, "partnerships": self.partnerships,
                    "infrastructures": self.infrastructures, "groups": self.groups}
+        leader_weights = (45, 25, 15 if self.infrastructures else 0, 15)
         reachable = [g for g in self.groups if g not in self.unreached]
         missing: set[str] = set()
         if not on["all_modes"]:
@@ -814,7 +833,7 @@ class _Builder:
             reach = sum(g.data["size"] for g in targets) or self.population // 100
             participants = max(5, int(reach * rng.uniform(0.02, 0.4)))
             levels = rng.sample(reach_levels, rng.choice((1, 1, 2, 3)))
-            leader_kind = rng.choices(tuple(leaders), weights=(45, 25, 15, 15))[0]
+            leader_kind = rng.choices(tuple(leaders), weights=leader_weights)[0]
             ini.data.update(
                 leader=rng.choice(leaders[leader_kind]), leader_kind=leader_kind,
                 targets=targets, co=co, mode=mode, status=status, start=start, end=end,
@@ -834,6 +853,18 @@ class _Builder:
         for g in self.disengaged:
             if g not in self.unreached and g.node not in targeted:
                 rng.choice(self.initiatives).data["targets"].append(g)
+        if on["needs_addressed"]:
+            addressed = {n.node for ini in self.initiatives for n in ini.data["needs"]}
+            for need in self.needs:
+                if need.node not in addressed:
+                    rng.choice(self.initiatives).data["needs"].append(need)
+        elif {n.node for ini in self.initiatives for n in ini.data["needs"]} >= {n.node for n in self.needs}:
+            left_out = rng.choice(self.needs)
+            for ini in self.initiatives:
+                if left_out in ini.data["needs"]:
+                    ini.data["needs"].remove(left_out)
+        if on["all_involved"]:
+            self._involve_everyone()
         # inclusion: co-design with every inclusion-need group, or leave one initiative without it
         with_needs = [(ini, g) for ini in self.initiatives for g in ini.data["targets"] if g.data["needs"]]
         if on["co_design_all"]:
@@ -843,11 +874,16 @@ class _Builder:
         elif with_needs and all(g in ini.data["co"] for ini, g in with_needs):
             ini, g = rng.choice(with_needs)
             ini.data["co"].remove(g)
-        elif not with_needs:
+        elif not with_needs:  # target a group with inclusion needs, without co-design
+            reachable = [g for g in self.groups if g not in self.unreached]
+            g = rng.choice([g for g in reachable if g.data["needs"]] or reachable)
+            if not g.data["needs"]:
+                g.data["needs"] = ("literacy",)
             ini = rng.choice(self.initiatives)
-            g = next(g for g in self.groups if g.data["needs"])
-            if g not in self.unreached:
+            if g not in ini.data["targets"]:
                 ini.data["targets"].append(g)
+            if g in ini.data["co"]:
+                ini.data["co"].remove(g)
         finished = [i for i in self.initiatives if i.data["status"] in ("completed", "discontinued")]
         if on["failures"] and not any(i.data["successful"] is False for i in self.initiatives):
             victim = rng.choice(finished or self.initiatives)
@@ -859,6 +895,62 @@ class _Builder:
             for ini in self.initiatives:
                 if ini.data["successful"] is False:
                     ini.data["successful"] = True
+
+    def _channels_and_links(self) -> None:
+        """Apply ``infra_citizens`` (one infrastructure cut off from citizens) and ``any_channel``."""
+        rng = self.rng
+        if not self.on["infra_citizens"] and self.infrastructures:
+            inf = rng.choice(self.infrastructures)
+            inf.data["needs"] = []
+            for need in self.needs:
+                if need.data["by"] is inf:
+                    need.data["by"] = rng.choice(self.partners)
+            for ini in self.initiatives:
+                if ini.data["leader"] is inf:
+                    ini.data.update(leader=rng.choice(self.partners), leader_kind="partners")
+        if not self.on["any_channel"]:
+            for x in self.infrastructures + self.initiatives:
+                x.data["channel"] = None
+        elif not any(x.data["channel"] for x in self.infrastructures + self.initiatives):
+            k = rng.randrange(len(self.initiatives))
+            self.initiatives[k].data["channel"] = f"{_CHANNEL}{self.id}/initiatives/{k + 1}"
+
+    def _involve_everyone(self) -> None:
+        """Every partner in a partnership or leading an initiative; every reachable group targeted."""
+        rng = self.rng
+        involved = {ini.data["leader"].node for ini in self.initiatives}
+        for ps in self.partnerships:
+            involved.update(m.node for m in ps.data["members"])
+            involved.update(g.node for g in ps.data["groups"])
+        for ini in self.initiatives:
+            involved.update(g.node for g in ini.data["targets"])
+        ppp = any(self._sectors(ps) >= {"public", "private"} for ps in self.partnerships)
+        for p in self.partners:
+            if p.node in involved:
+                continue
+            sector = p.data["sector"]
+            fits = [ps for ps in self.partnerships if len(self._sectors(ps)) > 1
+                    and (ppp or not (self._sectors(ps) | {sector}) >= {"public", "private"})]
+            if fits:
+                ps = rng.choice(fits)
+                ps.data["members"] = sorted([*ps.data["members"], p], key=self.partners.index)
+            else:
+                ini = rng.choice([i for i in self.initiatives if i.data["leader_kind"] != "partners"]
+                                 or self.initiatives)
+                old = ini.data["leader"]
+                ini.data.update(leader=p, leader_kind="partners")
+                if old in self.groups and old not in self.unreached and old.node not in {
+                        g.node for i in self.initiatives for g in i.data["targets"]}:
+                    ini.data["targets"].append(old)
+            involved.add(p.node)
+        for g in self.groups:
+            if g.node not in involved and g not in self.unreached:
+                rng.choice(self.initiatives).data["targets"].append(g)
+                involved.add(g.node)
+
+    @staticmethod
+    def _sectors(ps: _Node) -> set[str]:
+        return {m.data["sector"] for m in ps.data["members"]}
 
     def _policies(self) -> None:
         rng = self.rng
@@ -896,7 +988,8 @@ class _Builder:
             elif kind == "critical-reflection":
                 label = f"Critical review of the {self.place} learning community"
             elif kind == "expert-review":
-                label = f"Expert review of the {rng.choice(self.infrastructures).label}"
+                reviewed = rng.choice(self.infrastructures or self.partnerships)
+                label = f"Expert review of the {reviewed.label}"
             elif kind == "peer-visit":
                 label = f"Peer visit to {rng.choice(self.collaborators).label}"
             else:
@@ -948,15 +1041,17 @@ class _Builder:
         led = dict.fromkeys(("partners", "partnerships", "infrastructures", "groups"), 0)
         for i in inis:
             led[i.data["leader_kind"]] += 1
-        inf = self.infrastructures[0].label
+        inf = self.infrastructures[0] if self.infrastructures else None
         texts = {
             "early-1": f"The drivers are needs such as '{self.needs[0].label.lower()}', raised by {self.needs[0].data['expressed'][0].label}.",
             "early-2": ("Openness, shared responsibility and respect; we debated them openly." if self.on["value_debate"]
                         else "Mostly implicit so far: we have not yet held an open debate on values."),
-            "early-3": f"Through the {inf} and the local media; {sum(1 for i in inis if i.data['channel'])} initiatives have their own page.",
+            "early-3": (f"Through the {inf.label if inf else self.partners[0].label} and the local media; "
+                        f"{sum(1 for i in inis if i.data['channel'])} initiatives have their own page."),
             "early-4": f"Representatives of {rng.choice(self.groups).label} joined the planning meetings.",
             "early-5": f"{sum(1 for i in inis if i.data['channel'])} of {len(inis)} initiatives are published online.",
-            "early-6": f"The {inf} connects partners from the {', '.join(self.infrastructures[0].data['bridges'])} sector(s).",
+            "early-6": (f"The {inf.label} connects partners from the {', '.join(inf.data['bridges'])} sector(s)." if inf
+                        else "There is no standing structure yet; partners meet project by project."),
             "early-7": f"{len(ps)} partnerships, with members from the {', '.join(self.sectors_present)} sectors.",
             "early-8": f"{len(self.dialogues)} dialogues so far, with partners and citizen groups.",
             "early-9": f"{sum(1 for n in self.needs if n.data['discussed'])} of {len(self.needs)} identified needs were discussed with the citizens who raised them.",
@@ -1147,10 +1242,9 @@ def generate(communities: int = 12, seed: int = 0) -> Iterator[DemoCommunity]:
     """
     if not 0 <= communities <= MAX_COMMUNITIES:
         raise ValueError(f"communities must be between 0 and {MAX_COMMUNITIES}, not {communities}")
-    offsets = _offsets(seed)
     history = _History()
     for i in range(communities):
-        builder = _Builder(seed, i, history, offsets)
+        builder = _Builder(seed, i, history)
         community = builder.build()
         history.add(_Community(builder.id, builder.label, builder.population), builder.part_of is not None)
         yield community

@@ -101,7 +101,7 @@ def test_count_is_bounded() -> None:
 
 
 def test_ids_are_unique_slugs_and_labels_english() -> None:
-    communities = list(demo.generate(300, seed=0))
+    communities = list(demo.generate(200, seed=0))
     ids = [c.id for c in communities]
     assert len(set(ids)) == len(ids)
     assert all(SLUG_RE.match(i) for i in ids)
@@ -281,7 +281,8 @@ FINDINGS = {
         ?grp a lcc:CitizenGroup ; lcc:engagement <https://w3id.org/lcc/engagement/disengaged> .
         FILTER NOT EXISTS { ?i lcc:targets ?grp }""",
     "no public-private partnership though both sectors exist": """
-        ?a lcc:sector <https://w3id.org/lcc/sectors/public> . ?b lcc:sector <https://w3id.org/lcc/sectors/private> .
+        FILTER EXISTS { ?a lcc:sector <https://w3id.org/lcc/sectors/public> }
+        FILTER EXISTS { ?b lcc:sector <https://w3id.org/lcc/sectors/private> }
         FILTER NOT EXISTS { ?ps org:hasMember ?x, ?y .
           ?x lcc:sector <https://w3id.org/lcc/sectors/public> . ?y lcc:sector <https://w3id.org/lcc/sectors/private> }""",
     "no private partner at all": """
@@ -313,6 +314,16 @@ FINDINGS = {
     "an initiative that did not work": "?i a lcc:Initiative ; lcc:successful false",
     "evidence of something that did not work": "?e a lcc:Evidence ; lcc:successful false",
     "emerging need": "?n lcc:emerging true",
+    "no infrastructure": "FILTER NOT EXISTS { ?inf a lcc:Infrastructure }",
+    "infrastructure not linked to citizens": """
+        ?inf a lcc:Infrastructure FILTER NOT EXISTS { ?inf lcc:identifiesNeed ?n }
+        FILTER NOT EXISTS { ?n2 lcc:identifiedBy ?inf } FILTER NOT EXISTS { ?i lcc:ledBy ?inf }""",
+    "no public channel at all": "FILTER NOT EXISTS { ?x lcc:publicChannel ?u }",
+    "need addressed by no initiative": "?n a lcc:Need FILTER NOT EXISTS { ?i lcc:addressesNeed ?n }",
+    "partner or group involved in nothing": """
+        { ?x a lcc:Partner } UNION { ?x a lcc:CitizenGroup }
+        FILTER NOT EXISTS { ?m org:hasMember ?x } FILTER NOT EXISTS { ?l lcc:ledBy ?x }
+        FILTER NOT EXISTS { ?t lcc:targets ?x } FILTER NOT EXISTS { ?k lcc:linksCitizenGroup ?x }""",
 }
 
 
@@ -335,17 +346,45 @@ def test_outreach_both_ways_in_any_twelve(seed: int) -> None:
     assert unreached and all_reached and not unreached & all_reached
 
 
-def test_patterns_match_the_data(store: Store) -> None:
-    """``patterns(i)`` says what community i was built with; the data shows it."""
-    ids = sorted(_per_graph(store, ""))
-    assert len(ids) == 12
-    no_debate = _per_graph(store, FINDINGS["no value-debate dialogue"])
+# pattern switch -> (finding that fires exactly when the switch is off, condition for it to apply)
+SWITCHES = {
+    "value_debate": ("no value-debate dialogue", None),
+    "reflection": ("no critical reflection", None),
+    "public_private": ("no public-private partnership though both sectors exist", "no_private"),
+    "no_private": ("no private partner at all", "!"),
+    "single_sector": ("single-sector partnership", "!"),
+    "all_agendas": ("partnership without agenda", None),
+    "links_groups": ("no partnership linked to citizens", None),
+    "needs_discussed": ("need not discussed with who expressed it", None),
+    "all_modes": ("missing learning mode", None),
+    "co_design_all": ("inclusion-need group not co-designing", None),
+    "policy": ("no policy", None),
+    "has_infra": ("no infrastructure", None),
+    "any_channel": ("no public channel at all", None),
+    "needs_addressed": ("need addressed by no initiative", None),
+    "emerging": ("emerging need", "!"),
+    "failures": ("an initiative that did not work", "!"),
+}
+
+
+def test_patterns_match_the_data() -> None:
+    """``patterns(i)`` says what community i was built with; the data shows exactly that."""
+    communities = list(demo.generate(36, seed=2))
+    store = Store()
+    store.extend(demo.quads(communities))
+    fired = {name: _per_graph(store, FINDINGS[finding]) for name, (finding, _) in SWITCHES.items()}
     no_collab = _per_graph(store, FINDINGS["no collaboration with other communities"])
-    for i, c in enumerate(demo.generate(12, seed=0)):
-        switches = demo.patterns(i, seed=0)
-        assert (c.id in no_debate) == (not switches["value_debate"])
+    for i, c in enumerate(communities):
+        on = demo.patterns(i, seed=2)
+        for name, (_, condition) in SWITCHES.items():
+            if condition == "!":  # the finding fires when the switch is on
+                assert (c.id in fired[name]) == on[name], (c.id, name)
+            elif condition is None or not on[condition]:
+                assert (c.id in fired[name]) == (not on[name]), (c.id, name)
+            else:
+                assert c.id not in fired[name], (c.id, name)
         if i > 0:
-            assert (c.id in no_collab) == (not switches["collaborates"])
+            assert (c.id in no_collab) == (not on["collaborates"])
 
 
 # ---------------------------------------------------------------- serialisation

@@ -65,13 +65,15 @@ def community_id_of(iri: str) -> str | None:
     return rest if SLUG_RE.match(rest) else None
 
 
-def require_community(stores: Stores, community_id: str) -> str:
-    """The community's SPARQL term if it exists in the public store; NotFound otherwise."""
+def require_community(stores: Stores, community_id: str, lang: str = "en") -> tuple[str, str | None]:
+    """The community's SPARQL term and label if it exists in the public store; NotFound otherwise."""
     term = community_term(community_id)
-    query = sparql_prefixes() + f"ASK {{ {values_block('c', [term])} ?c a lcc:Community }}"
-    if not stores.query_public(query).boolean:
+    query = sparql_prefixes() + f"""
+SELECT ?label WHERE {{ {values_block('c', [term])} ?c a lcc:Community . OPTIONAL {{ ?c rdfs:label ?label }} }}"""
+    rows = stores.query_public(query).rows()
+    if not rows:
         raise NotFound(f"no community {community_id!r}: see /communities for the communities")
-    return term
+    return term, pick([r["label"] for r in rows if isinstance(r.get("label"), ox.Literal)], lang)
 
 
 # --------------------------------------------------------------------------- small helpers

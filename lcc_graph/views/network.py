@@ -65,7 +65,7 @@ def build_network(stores: Stores, community_id: str, *, view: str = "partners", 
     """
     if view not in VIEWS:
         raise ValueError(f"unknown network view {view!r}; use one of {', '.join(VIEWS)}")
-    term = require_community(stores, community_id)
+    term, label = require_community(stores, community_id, lang)
     partners_q, partnerships_q = _queries(term)
     concepts = concept_labels(stores, lang)
 
@@ -105,7 +105,7 @@ def build_network(stores: Stores, community_id: str, *, view: str = "partners", 
         elif p == LCC + "agenda":
             agendas.add(ps)
 
-    g = nx.MultiGraph(community=community_id, iri=community_iri(community_id), view=view)
+    g = nx.MultiGraph(community=community_id, iri=community_iri(community_id), label=label, view=view)
 
     def sector_of(iri: str) -> str | None:
         # One sector per partner by contract; should data carry several, the first in order wins.
@@ -185,7 +185,7 @@ def to_graphml(g: nx.MultiGraph) -> bytes:
 
 def network_triples(stores: Stores, community_id: str) -> list[ox.Triple]:
     """The RDF subgraph of the network: the community's type and labels, its partners and partnerships."""
-    term = require_community(stores, community_id)
+    term, _ = require_community(stores, community_id)
     query = sparql_prefixes() + f"""
 CONSTRUCT {{ ?c ?cp ?co . ?s ?p ?o }} WHERE {{
   {values_block("c", [term])}
@@ -234,9 +234,10 @@ def svg_drawing(g: nx.MultiGraph, size: int = 720) -> dict[str, Any]:
     """What a template needs to draw the network as inline SVG: positioned, coloured nodes,
     edges as paths (parallel edges bent apart so each stays visible) and a sector legend.
     """
-    pos = layout(g, size)
-    centre = size / 2
     show_labels = g.number_of_nodes() <= 40
+    pad = 200 if show_labels else 0  # room for the labels left and right of the circle
+    pos = {n: (x + pad, y) for n, (x, y) in layout(g, size).items()}
+    centre = size / 2 + pad
     nodes = []
     for n, attrs in g.nodes(data=True):
         x, y = pos[n]
@@ -268,4 +269,4 @@ def svg_drawing(g: nx.MultiGraph, size: int = 720) -> dict[str, Any]:
         legend.append({"label": "other or unknown sector", "colour": OTHER_COLOUR})
     if any(a.get("kind") == "partnership" for _, a in g.nodes(data=True)):
         legend.append({"label": "partnership", "colour": PARTNERSHIP_COLOUR})
-    return {"size": size, "nodes": nodes, "edges": edges, "legend": legend}
+    return {"width": size + 2 * pad, "height": size, "nodes": nodes, "edges": edges, "legend": legend}

@@ -1,0 +1,154 @@
+"""``/communities``: the communities, a community's profile and its partnership network.
+
+One URL, several representations: JSON by default, HTML for browsers, and for the network
+Cytoscape.js JSON, GraphML, JSON-LD and Turtle, by ``Accept`` or ``?format=``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from lcc_graph.views.community import get_community, list_communities
+from lcc_graph.views.network import build_network, network_triples, serialize_triples, svg_drawing, to_cytoscape, to_graphml
+
+from ..deps import LangDep, StoresDep
+from ..negotiation import choose
+from ..pages import render
+
+router = APIRouter(tags=["communities"])
+
+CYTOSCAPE = "application/vnd.cytoscape+json"
+GRAPHML = "application/graphml+xml"
+NETWORK_OFFERS = ["application/json", CYTOSCAPE, GRAPHML, "application/ld+json", "text/turtle", "text/html"]
+
+NOT_FOUND = {404: {"description": "no such community (or a malformed id)", "content": {"application/json": {
+    "example": {"error": "not_found", "message": "no community 'atlantis': see /communities for the communities"}}}}}
+NOT_ACCEPTABLE = {406: {"description": "a ?format= this URL does not offer"}}
+
+_REF = {"iri": "https://w3id.org/lcc/sectors/public", "slug": "public", "label": "Public sector"}
+LIST_EXAMPLE = {"count": 1, "sort": "label", "order": "asc", "communities": [{
+    "id": "riverside", "iri": "https://w3id.org/lcc/communities/riverside", "label": "Riverside",
+    "population": 12345, "stage": {"iri": "https://w3id.org/lcc/stages/mid", "slug": "mid", "label": "Mid stage"},
+    "counts": {"partners": 5, "partnerships": 3, "infrastructures": 1, "initiatives": 2, "citizenGroups": 2,
+               "needs": 1, "resources": 3, "policies": 1, "dialogues": 1, "evidence": 1, "dialogueAnswers": 1},
+    "resources": {
+        "available": {"count": 2, "totals": [{"kind": "funding", "unit": "EUR/year", "count": 2, "amount": 1500.5}]},
+        "potential": {"count": 1, "totals": [{"kind": "space", "unit": "m2", "count": 1, "amount": 200}]}},
+}]}
+PROFILE_EXAMPLE = {
+    "id": "riverside", "iri": "https://w3id.org/lcc/communities/riverside", "label": "Riverside",
+    "labels": {"en": "Riverside"}, "population": 12345,
+    "stage": {"iri": "https://w3id.org/lcc/stages/mid", "slug": "mid", "label": "Mid stage"},
+    "partOf": [], "collaboratesWith": [{"iri": "https://w3id.org/lcc/communities/hillside", "id": "hillside",
+                                        "label": "Hillside", "type": "Community"}],
+    "counts": LIST_EXAMPLE["communities"][0]["counts"],
+    "partners": {"count": 5, "bySector": [{"sector": _REF, "count": 2, "partners": [
+        {"iri": "https://w3id.org/lcc/communities/riverside/partners/school", "label": "Riverside School"}]}],
+        "byField": [], "items": []},
+    "partnerships": [{"iri": "https://w3id.org/lcc/communities/riverside/partnerships/reading",
+                      "label": "Reading Alliance", "memberCount": 3, "members": [], "sectors": ["public", "private"],
+                      "crossSector": True, "hasAgenda": True, "agenda": "Monthly meetings", "citizenGroups": [],
+                      "startDate": "2022-01-10", "endDate": None}],
+    "infrastructures": [], "initiatives": [], "citizenGroups": [], "needs": [],
+    "resources": {**LIST_EXAMPLE["communities"][0]["resources"], "items": []},
+    "policies": [], "dialogues": [], "evidence": [], "dialogueAnswers": [],
+}
+NETWORK_EXAMPLE = {
+    "data": {"community": "riverside", "iri": "https://w3id.org/lcc/communities/riverside", "label": "Riverside",
+             "view": "partners",
+             "nodeCount": 2, "edgeCount": 1},
+    "directed": False, "multigraph": True,
+    "elements": {
+        "nodes": [{"data": {"id": "https://w3id.org/lcc/communities/riverside/partners/school",
+                            "value": "https://w3id.org/lcc/communities/riverside/partners/school",
+                            "name": "Riverside School", "label": "Riverside School", "kind": "partner",
+                            "sector": "public", "sectorLabel": "Public sector", "fields": ["education"],
+                            "fieldLabels": ["Education"]}},
+                  {"data": {"id": "https://w3id.org/lcc/communities/riverside/partners/bank",
+                            "value": "https://w3id.org/lcc/communities/riverside/partners/bank",
+                            "name": "Riverside Bank", "label": "Riverside Bank", "kind": "partner",
+                            "sector": "private", "sectorLabel": "Private sector", "fields": ["finance"],
+                            "fieldLabels": ["Finance"]}}],
+        "edges": [{"data": {"id": "e1", "kind": "partnership",
+                            "source": "https://w3id.org/lcc/communities/riverside/partners/bank",
+                            "target": "https://w3id.org/lcc/communities/riverside/partners/school",
+                            "key": "https://w3id.org/lcc/communities/riverside/partnerships/reading",
+                            "partnership": "https://w3id.org/lcc/communities/riverside/partnerships/reading",
+                            "label": "Reading Alliance"}}],
+    },
+}
+
+
+@router.get("/communities", summary="The communities, with counts and resource totals", responses={
+    200: {"content": {"application/json": {"example": LIST_EXAMPLE}, "text/html": {}}}, **NOT_ACCEPTABLE})
+def communities(
+    request: Request,
+    stores: StoresDep,
+    lang: LangDep,
+    sort: Annotated[Literal["label", "population", "partners"], Query(
+        description="label (A to Z), population or partners (largest first)")] = "label",
+    order: Annotated[Literal["asc", "desc"] | None, Query(
+        description="override the sort's natural direction")] = None,
+) -> Response:
+    """Every community in the public store: label, population, stage, the numbers of its partners,
+    partnerships, initiatives (and the rest), and its available and potential resources summed
+    per kind and unit."""
+    descending = None if order is None else order == "desc"
+    items = list_communities(stores, lang, sort=sort, descending=descending)
+    natural = "asc" if sort == "label" else "desc"
+    body = {"count": len(items), "sort": sort, "order": order or natural, "communities": items}
+    if choose(request, ["application/json", "text/html"]) == "text/html":
+        return render(request, "communities.html", lang, **body)
+    return JSONResponse(body)
+
+
+@router.get("/communities/{id}", summary="A community's profile", responses={
+    200: {"content": {"application/json": {"example": PROFILE_EXAMPLE}, "text/html": {}}},
+    **NOT_FOUND, **NOT_ACCEPTABLE})
+def community(id: str, request: Request, stores: StoresDep, lang: LangDep) -> Response:
+    """Who the community is (population, stage, part of, collaborates with), its partners by sector
+    and by field, partnerships (members, sectors, agenda, citizen groups), infrastructures,
+    initiatives, citizen groups, needs, resources (available and potential), policies, dialogues,
+    evidence and dialogue answers."""
+    media = choose(request, ["application/json", "text/html"])
+    profile = get_community(stores, id, lang)
+    if media == "text/html":
+        return render(request, "community.html", lang, c=profile)
+    return JSONResponse(profile)
+
+
+@router.get("/communities/{id}/network", summary="A community's partnership network", responses={
+    200: {"description": "Cytoscape.js JSON (default), GraphML, JSON-LD, Turtle or an HTML page with an SVG drawing",
+          "content": {"application/json": {"example": NETWORK_EXAMPLE}, CYTOSCAPE: {"example": NETWORK_EXAMPLE},
+                      GRAPHML: {}, "application/ld+json": {}, "text/turtle": {}, "text/html": {}}},
+    **NOT_FOUND, **NOT_ACCEPTABLE})
+def network(
+    id: str,
+    request: Request,
+    stores: StoresDep,
+    lang: LangDep,
+    view: Annotated[Literal["partners", "bipartite"], Query(
+        description="partners: an edge per partnership two partners share; bipartite: partnerships are nodes too")] = "partners",
+    format: Annotated[str | None, Query(
+        description="json, cytoscape, graphml, jsonld, turtle or html (overrides Accept)")] = None,
+) -> Response:
+    """Partners as nodes (IRI, label, sector, fields), an edge between two partners for each
+    partnership they share (two partnerships, two edges), labelled with the partnership.
+    JSON-LD and Turtle carry the RDF of the community's partners and partnerships."""
+    media = choose(request, NETWORK_OFFERS)
+    if media in ("application/ld+json", "text/turtle"):
+        return Response(serialize_triples(network_triples(stores, id), media), media_type=media)
+    graph = build_network(stores, id, view=view, lang=lang)
+    if media == GRAPHML:
+        return Response(to_graphml(graph), media_type=GRAPHML)
+    if media == "text/html":
+        return render(request, "network.html", lang, id=id, label=graph.graph.get("label") or id, view=view,
+                      drawing=svg_drawing(graph), graph=graph,
+                      nodes=sorted((dict(a, id=n) for n, a in graph.nodes(data=True)),
+                                   key=lambda a: (a.get("kind") != "partner", a.get("label") or "")),
+                      edges=sorted((dict(a, source=s, target=t) for s, t, a in graph.edges(data=True)),
+                                   key=lambda e: e.get("id", "")))
+    return JSONResponse(to_cytoscape(graph), media_type=media)
