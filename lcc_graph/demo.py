@@ -1008,11 +1008,14 @@ class _Builder:
         finished = [i for i in self.initiatives if i.data["successful"] is not None]
         n = min(len(finished), max(1, round(len(self.initiatives) / 5)))
         subjects: list[_Node] = rng.sample(finished, n)
+        failed = [i for i in finished if i.data["successful"] is False]
+        if self.on["failures"] and failed and not any(i in failed for i in subjects):
+            subjects.append(rng.choice(failed))  # document what did not work
         subjects += rng.sample(self.partnerships, rng.randint(0 if n else 1, 2))
         self.evidence: list[_Node] = []
         for about in subjects:
             if about in self.partnerships:
-                crit, ok = "partnerships", rng.random() < 0.7
+                crit, ok = "partnerships", not self.on["failures"] or rng.random() < 0.7
                 when = self._date(about.data["start"] + 90)
             else:
                 crit, ok = _PURPOSE_CRITERION[about.data["purposes"][0]], about.data["successful"]

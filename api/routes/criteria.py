@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from lcc_graph.views.criteria import get_criterion, list_criteria
+from lcc_graph.views.criteria import criterion_details, list_criteria
 
 from ..deps import LangDep, StoresDep
 from ..negotiation import choose
@@ -25,11 +25,11 @@ def criteria(request: Request, stores: StoresDep, lang: LangDep) -> Response:
     return JSONResponse({"count": len(items), "criteria": items})
 
 
-@router.get("/criteria/{slug}", summary="One criterion: statements, dimensions", responses={
+@router.get("/criteria/{slug}", summary="One criterion: statements, dimensions, shapes, questions, evidence", responses={
     **HTML_OR_JSON, 404: {"description": "no such criterion"}})
 def criterion(slug: str, request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """One criterion by its slug (e.g. ``penetration``)."""
-    item = get_criterion(stores, slug, lang)
+    item = criterion_details(stores, slug, lang)
     if choose(request, ["application/json", "text/html"]) == "text/html":
         return render(request, "criterion.html", lang, criterion=item)
     return JSONResponse(item)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from types import ModuleType
 
 import pyoxigraph as ox
@@ -95,24 +96,55 @@ def report_results(report: rdflib.Graph) -> list[RawResult]:
     return out
 
 
+@contextmanager
+def memoised_sparql_parsing() -> Iterator[None]:
+    """Parse each SPARQL text once while pySHACL runs, instead of once per focus node.
+
+    pySHACL hands rdflib the same constraint text for every focus node (``$this`` is passed as
+    an initial binding), and rdflib parses and translates it every time, which costs more than
+    evaluating it. The translated query is what ``prepareQuery`` returns for reuse, so results
+    are unchanged; only the repeated parsing goes.
+    """
+    from rdflib.plugins.sparql import processor
+
+    original = processor.SPARQLProcessor.query
+    cache: dict[tuple, object] = {}
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
+            prepared = cache.get(key)
+            if prepared is None:
+                prepared = cache[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
+            strOrQuery = prepared
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
+
+
 def run_pyshacl(
     triples: Iterable[ox.Triple],
     shapes: ShapesGraph | None = None,
     *,
     module: ModuleType | None = None,
+    memoise_parsing: bool = True,
 ) -> list[RawResult]:
     """Validate with pySHACL (or an API-compatible ``module`` such as pyshacl_turbo).
 
     No inference, warnings and infos allowed (acceptance is gated on severity, not on
-    ``conforms``); the data graph already holds the ontology.
+    ``conforms``); the data graph already holds the ontology. ``memoise_parsing`` parses each
+    SPARQL constraint once (see :func:`memoised_sparql_parsing`).
     """
     if module is None:
         import pyshacl as module  # noqa: PLW0127
 
     data = rdflib_graph(triples)
     shacl = shapes_rdflib(shapes)
-    _conforms, report, _text = module.validate(
-        data,
+    options = dict(
         shacl_graph=shacl,
         inference="none",
         allow_warnings=True,
@@ -120,6 +152,11 @@ def run_pyshacl(
         advanced=False,
         abort_on_first=False,
     )
+    if memoise_parsing:
+        with memoised_sparql_parsing():
+            _conforms, report, _text = module.validate(data, **options)
+    else:
+        _conforms, report, _text = module.validate(data, **options)
     if not isinstance(report, rdflib.Graph):
         raise RuntimeError(f"{module.__name__} returned no report graph: {report!r}")
     return report_results(report)

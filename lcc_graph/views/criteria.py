@@ -96,3 +96,66 @@ def get_criterion(stores: Stores, slug: str, lang: str = "en") -> dict[str, Any]
     if iri not in rows:
         raise NotFound(f"no criterion {slug!r}: see /criteria for the 21 criteria")
     return rows[iri]
+
+
+_SHAPES = sparql_prefixes() + """
+SELECT ?shape ?label ?message ?hint ?severity WHERE {
+  VALUES ?c { %s }
+  ?shape lcc:criterion ?c ; sh:severity ?severity .
+  OPTIONAL { ?shape rdfs:label ?label }
+  OPTIONAL { ?shape sh:message ?message }
+  OPTIONAL { ?shape lcc:hint ?hint }
+} ORDER BY ?shape"""
+
+_QUESTIONS = sparql_prefixes() + """
+SELECT ?q ?text ?pos WHERE {
+  VALUES ?c { %s }
+  ?q a lcc:DialogueQuestion ; lcc:criterion ?c ; rdf:value ?text .
+  OPTIONAL { ?q schema:position ?pos }
+} ORDER BY ?q"""
+
+_EVIDENCE = sparql_prefixes() + """
+SELECT ?community ?clabel (COUNT(DISTINCT ?e) AS ?evidence) (COUNT(DISTINCT ?bad) AS ?unsuccessful)
+       (COUNT(DISTINCT ?d) AS ?dialogues) WHERE {
+  VALUES ?c { %s }
+  ?community a lcc:Community .
+  OPTIONAL { ?community rdfs:label ?clabel }
+  { ?e a lcc:Evidence ; lcc:criterion ?c ; lcc:community ?community .
+    OPTIONAL { ?e lcc:successful false . BIND(?e AS ?bad) } }
+  UNION
+  { ?d a lcc:Dialogue ; lcc:criterion ?c ; lcc:community ?community . }
+} GROUP BY ?community ?clabel ORDER BY ?community"""
+
+_FINDINGS = sparql_prefixes() + """
+SELECT ?severity (COUNT(?r) AS ?n) (COUNT(DISTINCT ?community) AS ?communities) WHERE {
+  VALUES ?c { %s }
+  ?r a sh:ValidationResult ; lcc:criterion ?c ; sh:resultSeverity ?severity ; lcc:community ?community .
+} GROUP BY ?severity"""
+
+
+def criterion_details(stores: Stores, slug: str, lang: str = "en") -> dict[str, Any]:
+    """One criterion with its shapes, dialogue questions, the communities' evidence and findings."""
+    item = get_criterion(stores, slug, lang)
+    term = str(ox.NamedNode(item["iri"]))
+    shapes: dict[str, dict[str, Any]] = {}
+    for row in stores.query_public(_SHAPES % term).rows():
+        entry = shapes.setdefault(row["shape"].value, {"iri": row["shape"].value, "severity": row["severity"].value.rsplit("#", 1)[1],
+                                                       "label": [], "message": [], "hint": []})
+        for key in ("label", "message", "hint"):
+            if key in row and row[key] not in entry[key]:
+                entry[key].append(row[key])
+    item["shapes"] = [{**s, **{k: pick(s[k], lang) for k in ("label", "message", "hint")}} for s in shapes.values()]
+    questions = {}
+    for row in stores.query_public(_QUESTIONS % term).rows():
+        questions[row["q"].value] = {"iri": row["q"].value, "id": row["q"].value.rsplit("/", 1)[1], "text": row["text"].value}
+    item["questions"] = sorted(questions.values(), key=lambda q: (q["id"].split("-")[0], int(q["id"].split("-")[-1]) if q["id"].split("-")[-1].isdigit() else 0))
+    item["evidence"] = [
+        {"community": r["community"], "id": r["community"].rsplit("/", 1)[1], "label": r.get("clabel"),
+         "evidence": int(r["evidence"]), "unsuccessful": int(r["unsuccessful"]), "dialogues": int(r["dialogues"])}
+        for r in stores.query_public(_EVIDENCE % term).values()
+    ]
+    item["findings"] = {
+        r["severity"].rsplit("#", 1)[1]: {"results": int(r["n"]), "communities": int(r["communities"])}
+        for r in stores.query_public(_FINDINGS % term).values()
+    }
+    return item
