@@ -10,12 +10,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from lcc_graph.catalogue import load_catalogue
 from lcc_graph.framework import install_framework
 from lcc_graph.store.stores import open_stores
 from lcc_graph.store.workers import ReadLimits
 
 from .errors import install_error_handlers
-from .routes import admin, communities, criteria, health, home, sparql, uploads
+from .routes import admin, communities, criteria, health, home, pages, queries, sparql, uploads
 from .settings import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -53,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        allow_headers=["*"])
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     install_error_handlers(app)
-    for module in (home, health, sparql, criteria, communities, admin, uploads):
+    app.state.catalogue = load_catalogue()
+    for module in (home, health, sparql, criteria, communities, admin, uploads, queries, pages):
         app.include_router(module.router)
+    queries.add_query_routes(app, app.state.catalogue)
     return app

@@ -6,13 +6,13 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lcc_graph import access
 from lcc_graph import errors as e
 
-from .negotiation import NotAcceptable
+from .negotiation import NotAcceptable, wants_html
 
 log = logging.getLogger("lcc.api")
 
@@ -47,11 +47,34 @@ def error_body(code: str, message: str, **extra: object) -> dict:
     return {"error": code, "message": message, **extra}
 
 
+def error_page(request: Request, status: int, code: str, message: str, headers: dict | None = None,
+               report: dict | None = None) -> Response | None:
+    """The error as an HTML page when a browser asks for one (``Accept: text/html`` or
+    ``?format=html``); None otherwise, or if the page cannot be rendered (the JSON answer stands)."""
+    try:
+        if not wants_html(request):
+            return None
+        from .pages import render
+
+        if report is not None:
+            community = request.path_params.get("id") or request.query_params.get("community") or ""
+            page = render(request, "report.html", "en", status_code=status, community=community, accepted=False,
+                          report=report, message=message)
+        else:
+            page = render(request, "error.html", "en", status_code=status, status=status, code=code, message=message)
+    except Exception:  # the JSON answer is always there to fall back on
+        log.exception("could not render the error page for %s", request.url.path)
+        return None
+    for name, value in (headers or {}).items():
+        page.headers[name] = value
+    return page
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Map library errors, HTTP errors and request validation errors to JSON."""
+    """Map library errors, HTTP errors and request validation errors to JSON (an HTML page for browsers)."""
 
     @app.exception_handler(e.LccError)
-    async def lcc_error(request: Request, exc: e.LccError) -> JSONResponse:
+    async def lcc_error(request: Request, exc: e.LccError) -> Response:
         status = status_for(exc)
         if status >= 500 and not isinstance(exc, (e.QueryTimeout, e.StoreError)):
             log.exception("unexpected library error", exc_info=exc)
@@ -59,25 +82,37 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, e.ValidationRejected) and hasattr(exc.report, "to_json"):
             extra["report"] = exc.report.to_json()
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        page = error_page(request, status, exc.code, exc.message, headers, extra.get("report"))
+        if page is not None:
+            return page
         return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                 406: "not_acceptable", 413: "payload_too_large", 415: "unsupported_media_type"}.get(
             exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        page = error_page(request, exc.status_code, code, str(exc.detail), headers)
+        if page is not None:
+            return page
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def request_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def request_error(request: Request, exc: RequestValidationError) -> Response:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err.get('loc', []))}: {err.get('msg')}" for err in exc.errors()
         )
+        page = error_page(request, 400, "bad_request", problems or "invalid request")
+        if page is not None:
+            return page
         return JSONResponse(error_body("bad_request", problems or "invalid request"), status_code=400)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return JSONResponse(error_body("internal_error", "an unexpected error happened; it was logged"),
-                            status_code=500)
+        message = "an unexpected error happened; it was logged"
+        page = error_page(request, 500, "internal_error", message)
+        if page is not None:
+            return page
+        return JSONResponse(error_body("internal_error", message), status_code=500)

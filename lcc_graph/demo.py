@@ -174,6 +174,7 @@ PATTERNS: dict[str, float] = {
     "any_channel": 0.85,         # something the community runs has a public channel
     "needs_addressed": 0.45,     # every need is addressed by an initiative
     "all_involved": 0.35,        # every partner and group takes part in something
+    "policy_for_infra": 0.6,     # some policy supports an infrastructure
 }
 
 
@@ -485,12 +486,13 @@ _LESSONS_FAIL = (
     "Volunteers burned out because nobody coordinated the rota.",
 )
 _RESOURCES = {  # kind -> (label template, unit, amount per inhabitant range, integer amounts)
-    "funding": ("{what} budget", "EUR/year", (0.5, 12.0), False),
+    "funding": ("{what} learning budget", "EUR/year", (0.5, 12.0), False),
     "space": ("{what} rooms and halls", "m2", (0.005, 0.05), True),
     "staff": ("{what} staff time", "FTE", (0.00005, 0.0008), False),
     "volunteers": ("{what} volunteers", "people", (0.0005, 0.006), True),
     "digital": ("{what} laptops and tablets", "devices", (0.0005, 0.01), True),
 }
+_PROVIDERS = {"funding": ("public", "private"), "volunteers": ("social",)}  # likely sectors
 
 # Evidence and dialogue criteria per purpose and per dialogue kind.
 _PURPOSE_CRITERION = {
@@ -706,8 +708,9 @@ class _Builder:
         self.resources: list[_Node] = []
         for k in range(n):
             kind = kinds[k] if k < len(kinds) else rng.choice(kinds)
-            provider = rng.choice(self.partners)
             template, unit, (lo, hi), integer = _RESOURCES[kind]
+            likely = _PROVIDERS.get(kind, SCHEMES["sectors"])
+            provider = rng.choice([p for p in self.partners if p.data["sector"] in likely] or self.partners)
             r = self._new("resources", template.format(what=provider.label))
             amount = pop * math.exp(rng.uniform(math.log(lo), math.log(hi))) / max(1, n / 5)
             potential = rng.random() < 0.3
@@ -960,12 +963,16 @@ class _Builder:
         n = max(1, round(self.size_factor / 4 * rng.uniform(0.7, 1.3)))
         for template in rng.sample(_POLICIES, min(n, len(_POLICIES))):
             pol = self._new("policies", template.format(place=self.place))
-            supports = rng.sample(self.infrastructures, min(len(self.infrastructures), rng.randint(0, 2)))
+            supported = self.infrastructures if self.on["policy_for_infra"] else []
+            supports = rng.sample(supported, min(len(supported), rng.randint(0, 2)))
             supports += rng.sample(self.initiatives, rng.randint(0 if supports else 1, 2))
             involves = rng.sample(self.groups, rng.randint(1, 2)) if self.on["policy_involves"] else []
             adopted = self.partners[0] if rng.random() < 0.7 else rng.choice(self.by_sector["public"])
             pol.data.update(adopted=adopted, supports=supports, involves=involves)
             self.policies.append(pol)
+        if self.on["policy_for_infra"] and self.infrastructures and not any(
+                x in self.infrastructures for pol in self.policies for x in pol.data["supports"]):
+            rng.choice(self.policies).data["supports"].insert(0, rng.choice(self.infrastructures))
 
     def _dialogues(self) -> None:
         rng, on = self.rng, self.on
@@ -983,10 +990,11 @@ class _Builder:
         kinds += rng.choices(allowed, k=extra)
         self.dialogues: list[_Node] = []
         for kind in kinds:
+            when = self._date(_LAST_DAY - 1500)
             if kind == "value-debate":
                 label = f"Open debate on {rng.choice(_VALUE_TOPICS)}"
             elif kind == "critical-reflection":
-                label = f"Critical review of the {self.place} learning community"
+                label = f"Critical review of the {self.place} learning community, {date.fromordinal(when).year}"
             elif kind == "expert-review":
                 reviewed = rng.choice(self.infrastructures or self.partnerships)
                 label = f"Expert review of the {reviewed.label}"
@@ -1000,7 +1008,7 @@ class _Builder:
             groups = rng.sample(self.groups, rng.randint(0, 2))
             crit = _DIALOGUE_CRITERIA[kind]
             dlg.data.update(kind=kind, participants=partners + groups,
-                            criteria=crit[: rng.randint(1, len(crit))], date=self._date(_LAST_DAY - 1500))
+                            criteria=crit[: rng.randint(1, len(crit))], date=when)
             self.dialogues.append(dlg)
 
     def _evidence(self) -> None:
@@ -1030,52 +1038,65 @@ class _Builder:
         pool = QUESTIONS[:10] if self.stage == "early" else QUESTIONS[10:]
         k = min(len(pool), 2 + int(self.scale * rng.uniform(0.5, 1.5)))
         chosen = sorted(rng.sample(pool, k), key=QUESTIONS.index)
+        texts = self._answer_texts()
         self.answers: list[_Node] = []
         for q in chosen:
             ans = self._new("answers", f"Answer of {self.label} to question {q}")
-            ans.data.update(question=q, text=self._answer_text(q), date=self._date(_LAST_DAY - 700))
+            ans.data.update(question=q, text=texts[q], date=self._date(_LAST_DAY - 700))
             self.answers.append(ans)
 
-    def _answer_text(self, q: str) -> str:
-        rng = self.rng
-        ps, inis = self.partnerships, self.initiatives
-        cross = [p for p in ps if len({m.data["sector"] for m in p.data["members"]}) > 1]
-        co = [i for i in inis if i.data["co"]]
+    def _answer_texts(self) -> dict[str, str]:
+        """A short answer to every dialogue question, read off the community's own data."""
+        ps, inis, needs = self.partnerships, self.initiatives, self.needs
+        n_ps, n_inis = len(ps), len(inis)
+        cross = [p for p in ps if len(self._sectors(p)) > 1]
+        co = sum(1 for i in inis if i.data["co"])
+        published = sum(1 for i in inis if i.data["channel"])
         led = dict.fromkeys(("partners", "partnerships", "infrastructures", "groups"), 0)
         for i in inis:
             led[i.data["leader_kind"]] += 1
         inf = self.infrastructures[0] if self.infrastructures else None
-        texts = {
-            "early-1": f"The drivers are needs such as '{self.needs[0].label.lower()}', raised by {self.needs[0].data['expressed'][0].label}.",
-            "early-2": ("Openness, shared responsibility and respect; we debated them openly." if self.on["value_debate"]
+        first = needs[0]
+        purposes = [set(i.data["purposes"]) for i in inis]
+        failed = any(e.data["ok"] is False for e in self.evidence)
+        return {
+            "early-1": f"Needs such as '{first.label.lower()}', raised by {first.data['expressed'][0].label}.",
+            "early-2": ("Openness, shared responsibility and respect; we debate them openly."
+                        if self.on["value_debate"]
                         else "Mostly implicit so far: we have not yet held an open debate on values."),
-            "early-3": (f"Through the {inf.label if inf else self.partners[0].label} and the local media; "
-                        f"{sum(1 for i in inis if i.data['channel'])} initiatives have their own page."),
-            "early-4": f"Representatives of {rng.choice(self.groups).label} joined the planning meetings.",
-            "early-5": f"{sum(1 for i in inis if i.data['channel'])} of {len(inis)} initiatives are published online.",
-            "early-6": (f"The {inf.label} connects partners from the {', '.join(inf.data['bridges'])} sector(s)." if inf
-                        else "There is no standing structure yet; partners meet project by project."),
-            "early-7": f"{len(ps)} partnerships, with members from the {', '.join(self.sectors_present)} sectors.",
+            "early-3": (f"Through the {(inf or self.partners[0]).label} and the local media; "
+                        f"{published} initiatives have their own page."),
+            "early-4": f"Representatives of {self.groups[0].label} joined the planning meetings.",
+            "early-5": f"{published} of {n_inis} initiatives are published online.",
+            "early-6": (f"The {inf.label} connects partners from the {', '.join(inf.data['bridges'])} sector(s)."
+                        if inf else "There is no standing structure yet; partners meet project by project."),
+            "early-7": f"{n_ps} partnerships, with members from the {', '.join(self.sectors_present)} sectors.",
             "early-8": f"{len(self.dialogues)} dialogues so far, with partners and citizen groups.",
-            "early-9": f"{sum(1 for n in self.needs if n.data['discussed'])} of {len(self.needs)} identified needs were discussed with the citizens who raised them.",
-            "early-10": (f"Not yet: {self.unreached[0].label} are not reached by any initiative." if self.unreached
-                         else "Yes: each group we know to be less active is targeted by at least one initiative."),
-            "lc-1": (f"{led['partners']} initiatives are led by single organisations, {led['partnerships']} by partnerships, "
-                     f"{led['infrastructures']} by infrastructures and {led['groups']} by citizen groups."),
-            "lc-2": f"Mostly the {self.needs[0].data['by'].label}; {sum(1 for n in self.needs if n.data['emerging'])} emerging needs are on the table.",
-            "lc-3": f"{len(cross)} of {len(ps)} partnerships bring different sectors together" + (f", e.g. the {cross[0].label}." if cross else "."),
-            "lc-4": f"{len(co)} of {len(inis)} initiatives were designed together with the citizens they are for.",
-            "lc-5": f"{sum(1 for i in inis if {'talent', 'innovation'} & set(i.data['purposes']))} initiatives support talent and innovation.",
-            "lc-6": f"{sum(1 for p in ps if all(m.data['sector'] != 'public' for m in p.data['members']))} partnerships have no public authority among their members.",
+            "early-9": (f"{sum(1 for n in needs if n.data['discussed'])} of {len(needs)} identified needs "
+                        "were discussed with the citizens who raised them."),
+            "early-10": (f"Not yet: {self.unreached[0].label} are not reached by any initiative."
+                         if self.unreached
+                         else "Yes: each group we know to be less active is targeted by an initiative."),
+            "lc-1": (f"{led['partners']} initiatives are led by single organisations, {led['partnerships']} "
+                     f"by partnerships, {led['infrastructures']} by infrastructures and {led['groups']} "
+                     "by citizen groups."),
+            "lc-2": (f"Mostly the {first.data['by'].label}; "
+                     f"{sum(1 for n in needs if n.data['emerging'])} emerging needs are on the table."),
+            "lc-3": (f"{len(cross)} of {n_ps} partnerships bring different sectors together"
+                     + (f", e.g. the {cross[0].label}." if cross else ".")),
+            "lc-4": f"{co} of {n_inis} initiatives were designed together with the citizens they are for.",
+            "lc-5": f"{sum(1 for p in purposes if p & {'talent', 'innovation'})} initiatives support talent and innovation.",
+            "lc-6": f"{sum(1 for p in ps if 'public' not in self._sectors(p))} partnerships have no public member.",
             "lc-7": f"{led['groups']} initiatives are run by citizen groups themselves.",
-            "lc-8": (f"The {self.policies[0].label} was adopted by the {self.policies[0].data['adopted'].label}." if self.policies
-                     else "We have no formal learning policy yet; initiatives are agreed case by case."),
-            "lc-9": f"{sum(1 for p in ps if p.data['agenda'])} of {len(ps)} partnerships publish their agenda.",
-            "lc-10": f"{sum(1 for i in inis if 'entrepreneurship' in i.data['purposes'])} initiatives focus on entrepreneurship.",
-            "lc-11": f"{sum(1 for g in self.groups if g.data['needs'])} groups with inclusion needs are known; {len(co)} initiatives were co-designed.",
-            "lc-12": f"{len(self.dialogues)} dialogues and {len(self.evidence)} documented examples, including what did not work.",
+            "lc-8": (f"The {self.policies[0].label} was adopted by the {self.policies[0].data['adopted'].label}."
+                     if self.policies else "We have no formal learning policy yet; initiatives are agreed case by case."),
+            "lc-9": f"{sum(1 for p in ps if p.data['agenda'])} of {n_ps} partnerships publish their agenda.",
+            "lc-10": f"{sum(1 for p in purposes if 'entrepreneurship' in p)} initiatives focus on entrepreneurship.",
+            "lc-11": (f"{sum(1 for g in self.groups if g.data['needs'])} groups with inclusion needs are known; "
+                      f"{co} initiatives were co-designed."),
+            "lc-12": (f"{len(self.dialogues)} dialogues and {len(self.evidence)} documented examples"
+                      + (", including what did not work." if failed else ".")),
         }
-        return texts[q]
 
     # ---- triples
 

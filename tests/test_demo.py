@@ -308,6 +308,9 @@ FINDINGS = {
                       <https://w3id.org/lcc/dialogue-kinds/expert-review> } }""",
     "no collaboration with other communities": "FILTER NOT EXISTS { ?c lcc:collaboratesWith ?o }",
     "no policy": "FILTER NOT EXISTS { ?pol a lcc:Policy }",
+    "policies but none supports an infrastructure": """
+        FILTER EXISTS { ?pol a lcc:Policy } FILTER EXISTS { ?inf a lcc:Infrastructure }
+        FILTER NOT EXISTS { ?p lcc:supports ?i . ?i a lcc:Infrastructure }""",
     "infrastructure bridging one sector only": """
         ?inf a lcc:Infrastructure FILTER NOT EXISTS { ?inf lcc:bridges ?s1, ?s2 FILTER(?s1 != ?s2) }""",
     "infrastructure without public channel": "?inf a lcc:Infrastructure FILTER NOT EXISTS { ?inf lcc:publicChannel ?u }",
@@ -346,47 +349,58 @@ def test_outreach_both_ways_in_any_twelve(seed: int) -> None:
     assert unreached and all_reached and not unreached & all_reached
 
 
-# pattern switch -> (finding that fires exactly when the switch is off, condition for it to apply)
-SWITCHES = {
-    "value_debate": ("no value-debate dialogue", None),
-    "reflection": ("no critical reflection", None),
-    "public_private": ("no public-private partnership though both sectors exist", "no_private"),
-    "no_private": ("no private partner at all", "!"),
-    "single_sector": ("single-sector partnership", "!"),
-    "all_agendas": ("partnership without agenda", None),
-    "links_groups": ("no partnership linked to citizens", None),
-    "needs_discussed": ("need not discussed with who expressed it", None),
-    "all_modes": ("missing learning mode", None),
-    "co_design_all": ("inclusion-need group not co-designing", None),
-    "policy": ("no policy", None),
-    "has_infra": ("no infrastructure", None),
-    "any_channel": ("no public channel at all", None),
-    "needs_addressed": ("need addressed by no initiative", None),
-    "emerging": ("emerging need", "!"),
-    "failures": ("an initiative that did not work", "!"),
-    "failures ": ("evidence of something that did not work", "!"),
-}
+# (pattern switch, finding, when it applies): None = the finding fires exactly when the switch is
+# off; "on" = exactly when it is on; another switch's name = only while that one is off
+SWITCHES = [
+    ("value_debate", "no value-debate dialogue", None),
+    ("reflection", "no critical reflection", None),
+    ("public_private", "no public-private partnership though both sectors exist", "no_private"),
+    ("no_private", "no private partner at all", "on"),
+    ("single_sector", "single-sector partnership", "on"),
+    ("all_agendas", "partnership without agenda", None),
+    ("links_groups", "no partnership linked to citizens", None),
+    ("needs_discussed", "need not discussed with who expressed it", None),
+    ("all_modes", "missing learning mode", None),
+    ("co_design_all", "inclusion-need group not co-designing", None),
+    ("policy", "no policy", None),
+    ("has_infra", "no infrastructure", None),
+    ("any_channel", "no public channel at all", None),
+    ("needs_addressed", "need addressed by no initiative", None),
+    ("emerging", "emerging need", "on"),
+    ("failures", "an initiative that did not work", "on"),
+    ("failures", "evidence of something that did not work", "on"),
+]
+
+
+def check_switches(communities: list[demo.DemoCommunity], seed: int) -> None:
+    store = Store()
+    store.extend(demo.quads(communities))
+    fired = {finding: _per_graph(store, FINDINGS[finding]) for _, finding, _ in SWITCHES}
+    no_collab = _per_graph(store, FINDINGS["no collaboration with other communities"])
+    for i, c in enumerate(communities):
+        on = demo.patterns(i, seed=seed)
+        for switch, finding, when in SWITCHES:
+            fires = c.id in fired[finding]
+            if when == "on":
+                assert fires == on[switch], (c.id, finding)
+            elif when is None or not on[when]:
+                assert fires == (not on[switch]), (c.id, finding)
+            else:
+                assert not fires, (c.id, finding)
+        if i > 0:
+            assert (c.id in no_collab) == (not on["collaborates"])
 
 
 def test_patterns_match_the_data() -> None:
     """``patterns(i)`` says what community i was built with; the data shows exactly that."""
-    communities = list(demo.generate(36, seed=2))
-    store = Store()
-    store.extend(demo.quads(communities))
-    fired = {name: _per_graph(store, FINDINGS[finding]) for name, (finding, _) in SWITCHES.items()}
-    no_collab = _per_graph(store, FINDINGS["no collaboration with other communities"])
-    for i, c in enumerate(communities):
-        on = demo.patterns(i, seed=2)
-        for key, (_, condition) in SWITCHES.items():
-            name = key.strip()
-            if condition == "!":  # the finding fires when the switch is on
-                assert (c.id in fired[key]) == on[name], (c.id, key)
-            elif condition is None or not on[condition]:
-                assert (c.id in fired[key]) == (not on[name]), (c.id, key)
-            else:
-                assert c.id not in fired[key], (c.id, key)
-        if i > 0:
-            assert (c.id in no_collab) == (not on["collaborates"])
+    check_switches(list(demo.generate(36, seed=2)), seed=2)
+
+
+def test_every_block_of_twelve_has_each_switch_both_ways() -> None:
+    for block in range(3):
+        rows = [demo.patterns(block * 12 + j, seed=4) for j in range(12)]
+        for switch in demo.PATTERNS:
+            assert 0 < sum(r[switch] for r in rows) < 12, switch
 
 
 # ---------------------------------------------------------------- serialisation

@@ -101,7 +101,7 @@ def communities(
     natural = "asc" if sort == "label" else "desc"
     body = {"count": len(items), "sort": sort, "order": order or natural, "communities": items}
     if choose(request, ["application/json", "text/html"]) == "text/html":
-        return render(request, "communities.html", lang, **body)
+        return render(request, "communities.html", lang, nav="communities", **body)
     return JSONResponse(body)
 
 
@@ -116,7 +116,10 @@ def community(id: str, request: Request, stores: StoresDep, lang: LangDep) -> Re
     media = choose(request, ["application/json", "text/html"])
     profile = get_community(stores, id, lang)
     if media == "text/html":
-        return render(request, "community.html", lang, c=profile)
+        from .pages import community_page_extras
+
+        return render(request, "community.html", lang, nav="communities", c=profile,
+                      **community_page_extras(stores, id, lang))
     return JSONResponse(profile)
 
 
@@ -145,7 +148,7 @@ def network(
     if media == GRAPHML:
         return Response(to_graphml(graph), media_type=GRAPHML)
     if media == "text/html":
-        return render(request, "network.html", lang, id=id, label=graph.graph.get("label") or id, view=view,
+        return render(request, "network.html", lang, nav="communities", id=id, label=graph.graph.get("label") or id, view=view,
                       drawing=svg_drawing(graph), graph=graph,
                       nodes=sorted((dict(a, id=n) for n, a in graph.nodes(data=True)),
                                    key=lambda a: (a.get("kind") != "partner", a.get("label") or "")),

@@ -21,7 +21,7 @@ def criteria(request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """Every criterion of the framework with its statements and dimensions."""
     items = list_criteria(stores, lang)
     if choose(request, ["application/json", "text/html"]) == "text/html":
-        return render(request, "criteria.html", lang, criteria=items)
+        return render(request, "criteria.html", lang, nav="criteria", criteria=items)
     return JSONResponse({"count": len(items), "criteria": items})
 
 
@@ -31,5 +31,5 @@ def criterion(slug: str, request: Request, stores: StoresDep, lang: LangDep) -> 
     """One criterion by its slug (e.g. ``penetration``)."""
     item = criterion_details(stores, slug, lang)
     if choose(request, ["application/json", "text/html"]) == "text/html":
-        return render(request, "criterion.html", lang, criterion=item)
+        return render(request, "criterion.html", lang, nav="criteria", criterion=item)
     return JSONResponse(item)

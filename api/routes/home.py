@@ -18,7 +18,10 @@ router = APIRouter(tags=["service"])
 def home(request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """Counts and ways in."""
     items = list_criteria(stores, lang)
-    links = {"criteria": "/criteria", "sparql": "/sparql", "health": "/health", "openapi": "/openapi.json", "docs": "/docs"}
+    links = {"criteria": "/criteria", "communities": "/communities", "queries": "/queries", "sparql": "/sparql", "health": "/health", "openapi": "/openapi.json", "docs": "/docs"}
     if choose(request, ["application/json", "text/html"]) == "text/html":
-        return render(request, "home.html", lang, criteria=items, links=links)
+        from .pages import home_counts
+
+        return render(request, "home.html", lang, nav="home", criteria=items, links=links,
+                      counts=home_counts(request, stores, items))
     return JSONResponse({"service": "lcc-graph", "criteria": len(items), "links": links})

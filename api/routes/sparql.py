@@ -11,8 +11,8 @@ from lcc_graph.errors import QueryError
 from lcc_graph.sparql_guard import QueryLimits, check_read_query
 from lcc_graph.store.base import GRAPH_FORMATS, SOLUTION_FORMATS
 
-from ..deps import SettingsDep, StoresDep
-from ..negotiation import choose
+from ..deps import LangDep, SettingsDep, StoresDep
+from ..negotiation import choose, wants_html
 
 router = APIRouter(tags=["sparql"])
 
@@ -64,11 +64,17 @@ def sparql_get(
     request: Request,
     stores: StoresDep,
     settings: SettingsDep,
+    lang: LangDep,
     query: Annotated[str | None, Query(description="the SPARQL query; without it, the service description")] = None,
     default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],
     named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = [],
 ) -> Response:
-    """Run a read-only query over the public current graphs."""
+    """Run a read-only query over the public current graphs (a browser without a query, or asking
+    ``?format=html``, gets the SPARQL editor page)."""
+    if wants_html(request) and (query is None or request.query_params.get("format") == "html"):
+        from .pages import sparql_editor
+
+        return sparql_editor(request, lang, query)
     if query is None:
         endpoint = str(request.url).split("?", 1)[0]
         return Response(SERVICE_DESCRIPTION.format(endpoint=endpoint), media_type="text/turtle")

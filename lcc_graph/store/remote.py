@@ -140,12 +140,23 @@ class _Deadline(Exception):
     """The client deadline passed (raised inside ``_send``)."""
 
 
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
-    return str(term)
-
-
 def _has_blank(t: ox.Triple) -> bool:
     return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+
+
+def _canonical(media: str, data: bytes) -> QueryResult:
+    """The engine's answer as canonical QueryResult bytes (raises SyntaxError/ValueError)."""
+    if media in _RESULT_FORMATS:
+        fmt = _RESULT_FORMATS[media]
+        try:
+            return QueryResult.from_pyoxigraph(ox.parse_query_results(data, format=fmt))
+        except SyntaxError as exc:
+            if fmt != ox.QueryResultsFormat.JSON or "bnode" not in str(exc).lower():
+                raise
+        # Virtuoso names blank nodes ``nodeID://b10006``, which pyoxigraph refuses.
+        return QueryResult.from_pyoxigraph(ox.parse_query_results(_fix_json_bnodes(data), format=fmt))
+    triples = [q.triple for q in ox.parse(data, format=_RDF_FORMATS[media])]
+    return QueryResult("graph", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
 
 
 class RemoteStore:
@@ -211,7 +222,8 @@ class RemoteStore:
         if engine == "oxigraph":
             return cls(f"{base}/query", f"{base}/update", f"{base}/store", engine="oxigraph", **kwargs)
         if engine == "virtuoso":
-            return cls(f"{base}/sparql", f"{base}/sparql", engine="virtuoso", **kwargs)
+            return cls(f"{base}/sparql", f"{base}/sparql", f"{base}/sparql-graph-crud",
+                       engine="virtuoso", **kwargs)
         raise ValueError(f"no known endpoint layout for {engine}")
 
     def __repr__(self) -> str:
@@ -317,27 +329,24 @@ class RemoteStore:
     def _to_result(self, answer: _Answer) -> QueryResult:
         media = _media_type(answer.headers)
         data = answer.body
+        if media not in _RESULT_FORMATS and media not in _RDF_FORMATS:
+            raise StoreError(f"the engine answered with an unexpected media type: {media or '(none)'}")
+        if _RESULT_FORMATS.get(media) == ox.QueryResultsFormat.XML and b"<!DOCTYPE" in data[:4096].upper():
+            raise StoreError("the engine's XML answer has a DOCTYPE; refused")
+        problem = None
         try:
-            if media in _RESULT_FORMATS:
-                fmt = _RESULT_FORMATS[media]
-                if fmt == ox.QueryResultsFormat.XML and b"<!DOCTYPE" in data[:4096].upper():
-                    raise StoreError("the engine's XML answer has a DOCTYPE; refused")
-                try:
-                    return QueryResult.from_pyoxigraph(ox.parse_query_results(data, format=fmt))
-                except SyntaxError as exc:
-                    if fmt == ox.QueryResultsFormat.JSON and "bnode" in str(exc).lower():
-                        fixed = _fix_json_bnodes(data)
-                        return QueryResult.from_pyoxigraph(ox.parse_query_results(fixed, format=fmt))
-                    raise
-            if media in _RDF_FORMATS:
-                triples = [q.triple for q in ox.parse(data, format=_RDF_FORMATS[media])]
-                return QueryResult("graph", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-        except (SyntaxError, ValueError, json.JSONDecodeError) as exc:
-            tail = data[-300:].decode("utf-8", errors="replace")
-            if _mentions_timeout(tail):
-                raise QueryTimeout(f"the engine stopped the query at its timeout: {tail.strip()[-200:]}") from exc
-            raise StoreError(f"the engine's answer ({media or 'no type'}) does not parse: {exc}") from exc
-        raise StoreError(f"the engine answered with an unexpected media type: {media or '(none)'}")
+            return _canonical(media, data)
+        except (SyntaxError, ValueError) as exc:
+            # Keep only the text: the traceback holds pyoxigraph objects, which must be dropped
+            # in the thread that made them ("unsendable").
+            problem = str(exc)
+        tail = data[-300:].decode("utf-8", errors="replace")
+        if _mentions_timeout(tail):
+            # Oxigraph cuts a streamed 200 answer and appends its message to what was sent.
+            said = next((line.strip() for line in reversed(re.split(r"[\[\n{]", tail))
+                         if _mentions_timeout(line)), tail.strip()[-200:])
+            raise QueryTimeout(f"the engine stopped the query at its timeout: {said[:200]}")
+        raise StoreError(f"the engine's answer ({media}) does not parse: {problem}")
 
     def query(
         self,
@@ -357,9 +366,11 @@ class RemoteStore:
         if default_graph is not None:
             form["default-graph-uri"] = self._iris(default_graph)
         elif union:
-            if self.engine == "oxigraph":
+            if self.graph_prefix is None and self.engine == "oxigraph":
                 form["union-default-graph"] = "true"
             else:
+                # Virtuoso's own default dataset also holds its system graphs, and a prefix
+                # narrows "all graphs": list the graphs as the default graph.
                 form["default-graph-uri"] = self._iris(self.graphs())
         if named_graphs is not None:
             form["named-graph-uri"] = self._iris(named_graphs)

@@ -1,0 +1,357 @@
+"""The words of the pages in English, Hebrew and Arabic; labels from the graph come in their own language.
+
+Templates call ``t("key")`` (the reader's language is read from the template's ``lang``) and
+``t("key", n=3)`` for strings with ``{n}``-style fields. A key with no translation falls back to
+English, and an unknown key shows as itself, so a missing string never breaks a page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+
+LANG_NAMES = {"en": "English", "he": "עברית", "ar": "العربية"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    # layout
+    "skip": {"en": "Skip to content", "he": "דילוג לתוכן", "ar": "انتقل إلى المحتوى"},
+    "nav.main": {"en": "Main", "he": "ראשי", "ar": "رئيسي"},
+    "nav.home": {"en": "Home", "he": "בית", "ar": "الرئيسية"},
+    "nav.criteria": {"en": "Criteria", "he": "קריטריונים", "ar": "المعايير"},
+    "nav.communities": {"en": "Communities", "he": "קהילות", "ar": "المجتمعات"},
+    "nav.queries": {"en": "Queries", "he": "שאילתות", "ar": "الاستعلامات"},
+    "nav.sparql": {"en": "SPARQL", "he": "SPARQL", "ar": "SPARQL"},
+    "nav.upload": {"en": "Upload", "he": "העלאה", "ar": "رفع البيانات"},
+    "nav.api": {"en": "API", "he": "API", "ar": "واجهة API"},
+    "nav.language": {"en": "Language", "he": "שפה", "ar": "اللغة"},
+    "footer": {"en": "The Common Criteria of learning communities and cities, as a knowledge graph.",
+               "he": "הקריטריונים המשותפים של קהילות וערים לומדות, כגרף ידע.",
+               "ar": "المعايير المشتركة للمجتمعات والمدن المتعلمة، كرسم بياني معرفي."},
+    "also_as": {"en": "Also as", "he": "גם בתור", "ar": "متاح أيضا بصيغة"},
+    "download": {"en": "Download", "he": "הורדה", "ar": "تنزيل"},
+    "none": {"en": "None yet.", "he": "עדיין אין.", "ar": "لا شيء بعد."},
+    "back": {"en": "Back", "he": "חזרה", "ar": "رجوع"},
+    # home
+    "home.title": {"en": "A common language for learning communities and cities",
+                   "he": "שפה משותפת לקהילות וערים לומדות",
+                   "ar": "لغة مشتركة للمجتمعات والمدن المتعلمة"},
+    "home.intro": {"en": "The Common Criteria as a knowledge graph. The criteria judge how a community functions, "
+                         "collaborates and includes its citizens, never topics; a community is evaluated against its "
+                         "available and potential resources, never in absolute terms; and the framework itself learns "
+                         "and changes.",
+                   "he": "הקריטריונים המשותפים כגרף ידע. הקריטריונים בוחנים כיצד קהילה פועלת, משתפת פעולה ומשלבת "
+                         "את אזרחיה, ולעולם לא נושאי תוכן; קהילה נבחנת ביחס למשאבים הזמינים והפוטנציאליים שלה, "
+                         "ולא במונחים מוחלטים; והמסגרת עצמה לומדת ומשתנה.",
+                   "ar": "المعايير المشتركة كرسم بياني معرفي. تقيس المعايير كيف يعمل المجتمع ويتعاون ويدمج "
+                         "مواطنيه، وليس المواضيع؛ ويُقيَّم المجتمع قياسا إلى موارده المتاحة والمحتملة، لا بمقاييس "
+                         "مطلقة؛ والإطار نفسه يتعلم ويتغير."},
+    "home.counts": {"en": "In numbers", "he": "במספרים", "ar": "بالأرقام"},
+    "home.ways": {"en": "Ways in", "he": "דרכי כניסה", "ar": "طرق الدخول"},
+    "home.way.criteria": {"en": "Read the criteria, their statements and the dialogue questions",
+                          "he": "קראו את הקריטריונים, ההיגדים ושאלות הדיאלוג",
+                          "ar": "اقرأ المعايير وعباراتها وأسئلة الحوار"},
+    "home.way.communities": {"en": "See the communities, their partners and partnership networks",
+                             "he": "ראו את הקהילות, השותפים ורשתות השותפות",
+                             "ar": "شاهد المجتمعات وشركاءها وشبكات الشراكة"},
+    "home.way.queries": {"en": "Ask the framework's questions with ready-made queries",
+                         "he": "שאלו את שאלות המסגרת בעזרת שאילתות מוכנות",
+                         "ar": "اطرح أسئلة الإطار باستعلامات جاهزة"},
+    "home.way.sparql": {"en": "Write your own SPARQL", "he": "כתבו SPARQL משלכם", "ar": "اكتب استعلام SPARQL خاصا بك"},
+    "home.way.upload": {"en": "Upload your community's data and read the verdict",
+                        "he": "העלו את נתוני הקהילה וקראו את התוצאה",
+                        "ar": "ارفع بيانات مجتمعك واقرأ النتيجة"},
+    "count.criteria": {"en": "criteria", "he": "קריטריונים", "ar": "معيارا"},
+    "count.statements": {"en": "statements", "he": "היגדים", "ar": "عبارة"},
+    "count.communities": {"en": "communities", "he": "קהילות", "ar": "مجتمعا"},
+    "count.partners": {"en": "partners", "he": "שותפים", "ar": "شريكا"},
+    "count.queries": {"en": "named queries", "he": "שאילתות מוכנות", "ar": "استعلاما جاهزا"},
+    # criteria
+    "criteria.title": {"en": "The Common Criteria", "he": "הקריטריונים המשותפים", "ar": "المعايير المشتركة"},
+    "criteria.intro": {"en": "{n} criteria in alphabetical order, each a set of short statements.",
+                       "he": "{n} קריטריונים בסדר אלפביתי, כל אחד קבוצה של היגדים קצרים.",
+                       "ar": "{n} معيارا بترتيب أبجدي، كل منها مجموعة من العبارات القصيرة."},
+    "criteria.all": {"en": "All criteria", "he": "כל הקריטריונים", "ar": "كل المعايير"},
+    "criterion.statements": {"en": "Statements", "he": "היגדים", "ar": "العبارات"},
+    "criterion.dimensions": {"en": "Dimensions", "he": "ממדים", "ar": "الأبعاد"},
+    "criterion.shapes": {"en": "What the graph checks", "he": "מה הגרף בודק", "ar": "ما يفحصه الرسم البياني"},
+    "criterion.shapes.intro": {"en": "Patterns in a community's data that raise a finding for this criterion.",
+                               "he": "דפוסים בנתוני הקהילה המעלים ממצא עבור קריטריון זה.",
+                               "ar": "أنماط في بيانات المجتمع تثير ملاحظة لهذا المعيار."},
+    "criterion.questions": {"en": "Dialogue questions", "he": "שאלות דיאלוג", "ar": "أسئلة الحوار"},
+    "criterion.queries": {"en": "Queries", "he": "שאילתות", "ar": "الاستعلامات"},
+    "criterion.evidence": {"en": "The communities' evidence", "he": "הראיות של הקהילות", "ar": "أدلة المجتمعات"},
+    "criterion.findings": {"en": "Findings across communities", "he": "ממצאים בכל הקהילות", "ar": "الملاحظات عبر المجتمعات"},
+    "criterion.findings.line": {"en": "{results} {severity} finding(s) in {communities} community(ies)",
+                                "he": "{results} ממצאים ברמת {severity} ב-{communities} קהילות",
+                                "ar": "{results} ملاحظة بمستوى {severity} في {communities} مجتمع"},
+    "col.community": {"en": "Community", "he": "קהילה", "ar": "المجتمع"},
+    "col.evidence": {"en": "Examples", "he": "דוגמאות", "ar": "أمثلة"},
+    "col.unsuccessful": {"en": "Of which did not work", "he": "מתוכן לא הצליחו", "ar": "منها لم تنجح"},
+    "col.dialogues": {"en": "Dialogues", "he": "דיאלוגים", "ar": "الحوارات"},
+    "shape.hint": {"en": "What to change", "he": "מה לשנות", "ar": "ما الذي يجب تغييره"},
+    # severities
+    "sev.Violation": {"en": "Violation", "he": "הפרה", "ar": "مخالفة"},
+    "sev.Warning": {"en": "Warning", "he": "אזהרה", "ar": "تحذير"},
+    "sev.Info": {"en": "Info", "he": "מידע", "ar": "معلومة"},
+    # communities
+    "communities.title": {"en": "Communities", "he": "קהילות", "ar": "المجتمعات"},
+    "communities.intro": {"en": "{n} communities. Click a column heading to sort; resources are what each community "
+                                "has (available) and could have (potential).",
+                          "he": "{n} קהילות. לחצו על כותרת עמודה כדי למיין; משאבים הם מה שיש לכל קהילה (זמינים) "
+                                "ומה שיכול להיות לה (פוטנציאליים).",
+                          "ar": "{n} مجتمعا. انقر على عنوان عمود للفرز؛ الموارد هي ما لدى كل مجتمع (متاحة) وما "
+                                "يمكن أن يكون لديه (محتملة)."},
+    "communities.sort": {"en": "Sort by", "he": "מיון לפי", "ar": "فرز حسب"},
+    "col.name": {"en": "Name", "he": "שם", "ar": "الاسم"},
+    "col.population": {"en": "Population", "he": "אוכלוסייה", "ar": "السكان"},
+    "col.stage": {"en": "Stage", "he": "שלב", "ar": "المرحلة"},
+    "col.partners": {"en": "Partners", "he": "שותפים", "ar": "الشركاء"},
+    "col.partnerships": {"en": "Partnerships", "he": "שותפויות", "ar": "الشراكات"},
+    "col.initiatives": {"en": "Initiatives", "he": "יוזמות", "ar": "المبادرات"},
+    "col.available": {"en": "Resources available", "he": "משאבים זמינים", "ar": "الموارد المتاحة"},
+    "col.potential": {"en": "Resources potential", "he": "משאבים פוטנציאליים", "ar": "الموارد المحتملة"},
+    "sortable": {"en": "sortable", "he": "ניתן למיון", "ar": "قابل للفرز"},
+    "community.all": {"en": "All communities", "he": "כל הקהילות", "ar": "كل المجتمعات"},
+    "community.population": {"en": "Population", "he": "אוכלוסייה", "ar": "السكان"},
+    "community.stage": {"en": "Stage", "he": "שלב", "ar": "المرحلة"},
+    "community.partOf": {"en": "Part of", "he": "חלק מ", "ar": "جزء من"},
+    "community.collaboratesWith": {"en": "Collaborates with", "he": "משתפת פעולה עם", "ar": "يتعاون مع"},
+    "community.contents": {"en": "On this page", "he": "בעמוד זה", "ar": "في هذه الصفحة"},
+    "community.partners": {"en": "Partners by sector", "he": "שותפים לפי מגזר", "ar": "الشركاء حسب القطاع"},
+    "community.byField": {"en": "By field", "he": "לפי תחום", "ar": "حسب المجال"},
+    "community.network": {"en": "Partnership network", "he": "רשת השותפויות", "ar": "شبكة الشراكات"},
+    "community.network.intro": {"en": "Each dot is a partner, coloured by sector; a line joins two partners for each partnership they share.",
+                                "he": "כל נקודה היא שותף, בצבע לפי מגזר; קו מחבר שני שותפים עבור כל שותפות משותפת להם.",
+                                "ar": "كل نقطة شريك ملوّنة حسب القطاع؛ ويصل خط بين شريكين عن كل شراكة تجمعهما."},
+    "community.network.full": {"en": "The network on its own page, with its tables and downloads",
+                               "he": "הרשת בעמוד נפרד, עם טבלאות והורדות",
+                               "ar": "الشبكة في صفحة مستقلة مع الجداول والتنزيلات"},
+    "community.findings": {"en": "Criteria findings", "he": "ממצאי הקריטריונים", "ar": "ملاحظات المعايير"},
+    "community.findings.intro": {"en": "Patterns the criteria shapes found in the community's current data. A finding is raised only where the community could act on it with what it has.",
+                                 "he": "דפוסים שמצאו תבניות הקריטריונים בנתונים הנוכחיים של הקהילה. ממצא עולה רק כאשר הקהילה יכולה לפעול בעניינו במשאבים שיש לה.",
+                                 "ar": "أنماط وجدتها أشكال المعايير في بيانات المجتمع الحالية. لا تُثار ملاحظة إلا حيث يستطيع المجتمع العمل عليها بما لديه."},
+    "community.findings.none": {"en": "No findings: either the data shows none of the patterns, or the community has not uploaded data through the service yet.",
+                                "he": "אין ממצאים: או שהנתונים אינם מראים אף דפוס, או שהקהילה עדיין לא העלתה נתונים דרך השירות.",
+                                "ar": "لا ملاحظات: إما أن البيانات لا تُظهر أيا من الأنماط، أو أن المجتمع لم يرفع بياناته عبر الخدمة بعد."},
+    "community.indicators": {"en": "Indicators within the peer group", "he": "מדדים בתוך קבוצת העמיתים", "ar": "المؤشرات ضمن مجموعة الأقران"},
+    "community.indicators.intro": {"en": "Each bar is the range of the peer group (communities with similar resources); the band shows where this community stands. There is no league table.",
+                                   "he": "כל פס הוא הטווח של קבוצת העמיתים (קהילות עם משאבים דומים); הרצועה מראה היכן הקהילה עומדת. אין טבלת דירוג.",
+                                   "ar": "كل شريط هو نطاق مجموعة الأقران (مجتمعات ذات موارد مماثلة)؛ ويُظهر النطاق موقع هذا المجتمع. لا يوجد جدول ترتيب."},
+    "community.indicators.none": {"en": "No indicators yet: they are computed when the community uploads its data.",
+                                  "he": "אין עדיין מדדים: הם מחושבים כאשר הקהילה מעלה את נתוניה.",
+                                  "ar": "لا مؤشرات بعد: تُحسب عندما يرفع المجتمع بياناته."},
+    "band.low": {"en": "lower quarter", "he": "הרבע התחתון", "ar": "الربع الأدنى"},
+    "band.lower-mid": {"en": "second quarter", "he": "הרבע השני", "ar": "الربع الثاني"},
+    "band.upper-mid": {"en": "third quarter", "he": "הרבע השלישי", "ar": "الربع الثالث"},
+    "band.high": {"en": "upper quarter", "he": "הרבע העליון", "ar": "الربع الأعلى"},
+    "peers": {"en": "{n} peers", "he": "{n} עמיתים", "ar": "{n} من الأقران"},
+    "community.dialogue": {"en": "Stage and dialogue", "he": "שלב ודיאלוג", "ar": "المرحلة والحوار"},
+    "community.details": {"en": "Partnerships, initiatives and the rest", "he": "שותפויות, יוזמות ועוד", "ar": "الشراكات والمبادرات وغيرها"},
+    "community.upload": {"en": "Upload new data for this community", "he": "העלאת נתונים חדשים לקהילה זו", "ar": "رفع بيانات جديدة لهذا المجتمع"},
+    "no_sector": {"en": "no sector", "he": "ללא מגזר", "ar": "بلا قطاع"},
+    "no_field": {"en": "no field", "he": "ללא תחום", "ar": "بلا مجال"},
+    "sec.partnerships": {"en": "Partnerships", "he": "שותפויות", "ar": "الشراكات"},
+    "sec.infrastructures": {"en": "Infrastructures", "he": "תשתיות", "ar": "البنى التحتية"},
+    "sec.initiatives": {"en": "Initiatives", "he": "יוזמות", "ar": "المبادرات"},
+    "sec.citizenGroups": {"en": "Citizen groups", "he": "קבוצות אזרחים", "ar": "مجموعات المواطنين"},
+    "sec.needs": {"en": "Needs", "he": "צרכים", "ar": "الاحتياجات"},
+    "sec.resources": {"en": "Resources", "he": "משאבים", "ar": "الموارد"},
+    "sec.policies": {"en": "Policies", "he": "מדיניות", "ar": "السياسات"},
+    "sec.dialogues": {"en": "Dialogues", "he": "דיאלוגים", "ar": "الحوارات"},
+    "sec.evidence": {"en": "Evidence", "he": "ראיות", "ar": "الأدلة"},
+    "col.members": {"en": "Members", "he": "חברים", "ar": "الأعضاء"},
+    "col.sectors": {"en": "Sectors", "he": "מגזרים", "ar": "القطاعات"},
+    "col.agenda": {"en": "Agenda", "he": "סדר יום", "ar": "جدول الأعمال"},
+    "col.citizenGroups": {"en": "Citizen groups", "he": "קבוצות אזרחים", "ar": "مجموعات المواطنين"},
+    "col.ledBy": {"en": "Led by", "he": "בהובלת", "ar": "بقيادة"},
+    "col.for": {"en": "For", "he": "עבור", "ar": "لصالح"},
+    "col.coDesigned": {"en": "Co-designed with", "he": "תוכנן יחד עם", "ar": "صُمّم بالاشتراك مع"},
+    "col.status": {"en": "Status", "he": "סטטוס", "ar": "الحالة"},
+    "col.worked": {"en": "Worked?", "he": "הצליח?", "ar": "هل نجح؟"},
+    "yes": {"en": "yes", "he": "כן", "ar": "نعم"},
+    "no": {"en": "no", "he": "לא", "ar": "لا"},
+    "none_visible": {"en": "none visible", "he": "לא גלוי", "ar": "غير ظاهر"},
+    "available": {"en": "Available", "he": "זמינים", "ar": "متاحة"},
+    "potential": {"en": "Potential", "he": "פוטנציאליים", "ar": "محتملة"},
+    "did_not_work": {"en": "did not work", "he": "לא הצליח", "ar": "لم ينجح"},
+    # network
+    "network.title": {"en": "{label}: partnership network", "he": "{label}: רשת השותפויות", "ar": "{label}: شبكة الشراكات"},
+    "network.counts": {"en": "{nodes} partners, {edges} partnership links", "he": "{nodes} שותפים, {edges} קשרי שותפות",
+                       "ar": "{nodes} شريكا، {edges} رابط شراكة"},
+    "network.counts.bipartite": {"en": "{nodes} nodes, {edges} edges", "he": "{nodes} צמתים, {edges} קשתות", "ar": "{nodes} عقدة، {edges} حافة"},
+    "network.svg": {"en": "Partnership network of {label}", "he": "רשת השותפויות של {label}", "ar": "شبكة شراكات {label}"},
+    "network.bipartite": {"en": "Show partnerships as nodes", "he": "הצגת שותפויות כצמתים", "ar": "عرض الشراكات كعقد"},
+    "network.partners": {"en": "Partners only", "he": "שותפים בלבד", "ar": "الشركاء فقط"},
+    "network.empty": {"en": "No partners recorded yet.", "he": "עדיין לא נרשמו שותפים.", "ar": "لم يُسجَّل شركاء بعد."},
+    "network.nodes": {"en": "Nodes", "he": "צמתים", "ar": "العقد"},
+    "network.edges": {"en": "Links", "he": "קשרים", "ar": "الروابط"},
+    "col.kind": {"en": "Kind", "he": "סוג", "ar": "النوع"},
+    "col.sector": {"en": "Sector", "he": "מגזר", "ar": "القطاع"},
+    "col.fields": {"en": "Fields", "he": "תחומים", "ar": "المجالات"},
+    "col.links": {"en": "Links", "he": "קשרים", "ar": "الروابط"},
+    "col.partnership": {"en": "Partnership", "he": "שותפות", "ar": "الشراكة"},
+    "col.between": {"en": "Between", "he": "בין", "ar": "بين"},
+    # dialogue
+    "dialogue.title": {"en": "{label}: stage and dialogue", "he": "{label}: שלב ודיאלוג", "ar": "{label}: المرحلة والحوار"},
+    "dialogue.stage": {"en": "Current stage", "he": "השלב הנוכחי", "ar": "المرحلة الحالية"},
+    "dialogue.no_stage": {"en": "The community has not recorded its stage.", "he": "הקהילה לא רשמה את שלבה.",
+                          "ar": "لم يسجل المجتمع مرحلته."},
+    "dialogue.questions": {"en": "The questions of this stage", "he": "השאלות של שלב זה", "ar": "أسئلة هذه المرحلة"},
+    "dialogue.other": {"en": "Answers to questions of other stages", "he": "תשובות לשאלות של שלבים אחרים",
+                       "ar": "إجابات عن أسئلة مراحل أخرى"},
+    "dialogue.answers": {"en": "Recorded answers", "he": "תשובות שנרשמו", "ar": "الإجابات المسجلة"},
+    "dialogue.unanswered": {"en": "Not answered yet.", "he": "טרם נענתה.", "ar": "لم يُجب عنه بعد."},
+    "dialogue.record": {"en": "Record an answer", "he": "רישום תשובה", "ar": "تسجيل إجابة"},
+    "dialogue.question": {"en": "Question", "he": "שאלה", "ar": "السؤال"},
+    "dialogue.text": {"en": "Your answer", "he": "התשובה שלכם", "ar": "إجابتك"},
+    "dialogue.submit": {"en": "Record the answer", "he": "רישום התשובה", "ar": "سجّل الإجابة"},
+    "dialogue.recorded": {"en": "Your answer was recorded.", "he": "התשובה נרשמה.", "ar": "سُجّلت إجابتك."},
+    "dialogue.none": {"en": "The framework has no dialogue questions for this stage yet.",
+                      "he": "למסגרת עדיין אין שאלות דיאלוג לשלב זה.", "ar": "لا توجد في الإطار أسئلة حوار لهذه المرحلة بعد."},
+    "token": {"en": "Community token", "he": "אסימון הקהילה", "ar": "رمز المجتمع"},
+    "token.help": {"en": "The token the service's administrator issued to your community.",
+                   "he": "האסימון שמנהל השירות הנפיק לקהילה שלכם.", "ar": "الرمز الذي أصدره مدير الخدمة لمجتمعك."},
+    # upload and report
+    "upload.title": {"en": "Upload a community's data", "he": "העלאת נתוני קהילה", "ar": "رفع بيانات مجتمع"},
+    "upload.intro": {"en": "Send your community's partnership data as RDF (Turtle, JSON-LD, RDF/XML or N-Triples). "
+                           "It is checked first: structure violations reject the whole upload and nothing is stored; "
+                           "otherwise it replaces your current data and you get the criteria findings.",
+                     "he": "שלחו את נתוני השותפויות של הקהילה כ-RDF (Turtle, JSON-LD, RDF/XML או N-Triples). "
+                           "הנתונים נבדקים תחילה: הפרות מבנה דוחות את כל ההעלאה ודבר אינו נשמר; "
+                           "אחרת הם מחליפים את הנתונים הנוכחיים ומתקבלים ממצאי הקריטריונים.",
+                     "ar": "أرسل بيانات شراكات مجتمعك بصيغة RDF (Turtle أو JSON-LD أو RDF/XML أو N-Triples). "
+                           "تُفحص أولا: مخالفات البنية ترفض الرفع كله ولا يُحفظ شيء؛ وإلا فإنها تحل محل بياناتك "
+                           "الحالية وتحصل على ملاحظات المعايير."},
+    "upload.community": {"en": "Community", "he": "קהילה", "ar": "المجتمع"},
+    "upload.file": {"en": "Data file", "he": "קובץ נתונים", "ar": "ملف البيانات"},
+    "upload.submit": {"en": "Check and upload", "he": "בדיקה והעלאה", "ar": "افحص وارفع"},
+    "upload.dry": {"en": "Only check a file, store nothing: POST it to /validate.",
+                   "he": "לבדיקה בלבד, ללא שמירה: שלחו אותו ב-POST אל ‎/validate.",
+                   "ar": "للفحص فقط دون حفظ: أرسله عبر POST إلى ‎/validate."},
+    "report.title": {"en": "Validation report", "he": "דוח אימות", "ar": "تقرير التحقق"},
+    "report.accepted": {"en": "Accepted: the data of {community} was stored.", "he": "התקבל: הנתונים של {community} נשמרו.",
+                        "ar": "مقبول: حُفظت بيانات {community}."},
+    "report.conforms": {"en": "The data conforms: it would be accepted.", "he": "הנתונים תקינים: הם יתקבלו.",
+                        "ar": "البيانات مطابقة: ستُقبل."},
+    "report.rejected": {"en": "Rejected: nothing was stored. Fix the violations below and upload again.",
+                        "he": "נדחה: דבר לא נשמר. תקנו את ההפרות שלהלן והעלו שוב.",
+                        "ar": "مرفوض: لم يُحفظ شيء. صحّح المخالفات أدناه وأعد الرفع."},
+    "report.version": {"en": "Version {version}, {triples} triples.", "he": "גרסה {version}, {triples} שלשות.",
+                       "ar": "الإصدار {version}، {triples} ثلاثية."},
+    "report.counts": {"en": "Counts by severity", "he": "ספירה לפי חומרה", "ar": "العدد حسب الخطورة"},
+    "report.results": {"en": "Results by criterion and shape", "he": "תוצאות לפי קריטריון ותבנית", "ar": "النتائج حسب المعيار والشكل"},
+    "report.structure": {"en": "Structure (what the data must be)", "he": "מבנה (מה הנתונים חייבים להיות)",
+                         "ar": "البنية (ما يجب أن تكون عليه البيانات)"},
+    "report.clean": {"en": "No findings.", "he": "אין ממצאים.", "ar": "لا ملاحظات."},
+    "report.node": {"en": "Where", "he": "היכן", "ar": "أين"},
+    "report.message": {"en": "What", "he": "מה", "ar": "ماذا"},
+    "report.value": {"en": "Value", "he": "ערך", "ar": "القيمة"},
+    "report.more": {"en": "{n} more", "he": "עוד {n}", "ar": "{n} أخرى"},
+    "report.again": {"en": "Upload another file", "he": "העלאת קובץ נוסף", "ar": "رفع ملف آخر"},
+    "report.community": {"en": "Go to the community", "he": "מעבר לקהילה", "ar": "الانتقال إلى المجتمع"},
+    # queries
+    "queries.title": {"en": "Named queries", "he": "שאילתות מוכנות", "ar": "الاستعلامات الجاهزة"},
+    "queries.intro": {"en": "Each query answers one of the framework's questions. Open one to set its parameters and see the answer as a table.",
+                      "he": "כל שאילתה עונה על אחת משאלות המסגרת. פתחו אחת כדי לקבוע פרמטרים ולראות את התשובה כטבלה.",
+                      "ar": "كل استعلام يجيب عن أحد أسئلة الإطار. افتح أحدها لتحديد معاملاته ورؤية الإجابة كجدول."},
+    "queries.none": {"en": "The catalogue is empty.", "he": "הקטלוג ריק.", "ar": "الفهرس فارغ."},
+    "query.params": {"en": "Parameters", "he": "פרמטרים", "ar": "المعاملات"},
+    "query.run": {"en": "Run the query", "he": "הרצת השאילתה", "ar": "شغّل الاستعلام"},
+    "query.results": {"en": "Results", "he": "תוצאות", "ar": "النتائج"},
+    "query.total": {"en": "{total} row(s); showing {first} to {last}.", "he": "{total} שורות; מוצגות {first} עד {last}.",
+                    "ar": "{total} صفا؛ المعروض من {first} إلى {last}."},
+    "query.empty": {"en": "No rows.", "he": "אין שורות.", "ar": "لا صفوف."},
+    "query.csv": {"en": "Download as CSV", "he": "הורדה כ-CSV", "ar": "تنزيل بصيغة CSV"},
+    "query.json": {"en": "as JSON", "he": "כ-JSON", "ar": "بصيغة JSON"},
+    "query.next": {"en": "Next page", "he": "העמוד הבא", "ar": "الصفحة التالية"},
+    "query.prev": {"en": "Previous page", "he": "העמוד הקודם", "ar": "الصفحة السابقة"},
+    "query.required": {"en": "required", "he": "חובה", "ar": "مطلوب"},
+    "query.optional": {"en": "optional", "he": "רשות", "ar": "اختياري"},
+    "query.question": {"en": "Question", "he": "שאלה", "ar": "السؤال"},
+    "query.criteria": {"en": "Criteria", "he": "קריטריונים", "ar": "المعايير"},
+    "query.text": {"en": "The SPARQL", "he": "ה-SPARQL", "ar": "نص SPARQL"},
+    "query.open_editor": {"en": "Open in the SPARQL editor", "he": "פתיחה בעורך SPARQL", "ar": "افتح في محرر SPARQL"},
+    # sparql editor
+    "sparql.title": {"en": "SPARQL editor", "he": "עורך SPARQL", "ar": "محرر SPARQL"},
+    "sparql.intro": {"en": "Read-only queries over the public current graphs. The answer shows as a table below.",
+                     "he": "שאילתות לקריאה בלבד על הגרפים הציבוריים הנוכחיים. התשובה מוצגת כטבלה למטה.",
+                     "ar": "استعلامات للقراءة فقط على الرسوم البيانية العامة الحالية. تظهر الإجابة كجدول أدناه."},
+    "sparql.query": {"en": "Query", "he": "שאילתה", "ar": "الاستعلام"},
+    "sparql.examples": {"en": "Examples", "he": "דוגמאות", "ar": "أمثلة"},
+    "sparql.run": {"en": "Run", "he": "הרצה", "ar": "تشغيل"},
+    "sparql.shortcut": {"en": "Ctrl+Enter runs the query.", "he": "Ctrl+Enter מריץ את השאילתה.", "ar": "Ctrl+Enter يشغّل الاستعلام."},
+    "sparql.running": {"en": "Running…", "he": "רץ…", "ar": "جار التشغيل…"},
+    "sparql.rows": {"en": "{n} row(s)", "he": "{n} שורות", "ar": "{n} صفا"},
+    "sparql.csv": {"en": "Download as CSV", "he": "הורדה כ-CSV", "ar": "تنزيل بصيغة CSV"},
+    "sparql.noscript": {"en": "Without JavaScript the form sends the query and the browser shows the raw answer.",
+                        "he": "ללא JavaScript הטופס שולח את השאילתה והדפדפן מציג את התשובה הגולמית.",
+                        "ar": "بدون JavaScript يرسل النموذج الاستعلام ويعرض المتصفح الإجابة الخام."},
+    # errors
+    "error.title": {"en": "Something went wrong", "he": "משהו השתבש", "ar": "حدث خطأ ما"},
+    "error.400": {"en": "The request could not be understood", "he": "לא ניתן להבין את הבקשה", "ar": "تعذر فهم الطلب"},
+    "error.401": {"en": "A token is needed", "he": "נדרש אסימון", "ar": "يلزم رمز"},
+    "error.403": {"en": "This token may not do that", "he": "אסימון זה אינו מורשה לכך", "ar": "هذا الرمز لا يسمح بذلك"},
+    "error.404": {"en": "Not found", "he": "לא נמצא", "ar": "غير موجود"},
+    "error.405": {"en": "Not allowed here", "he": "לא מותר כאן", "ar": "غير مسموح هنا"},
+    "error.406": {"en": "Not available in that format", "he": "לא זמין בפורמט זה", "ar": "غير متاح بهذه الصيغة"},
+    "error.409": {"en": "A conflict", "he": "התנגשות", "ar": "تعارض"},
+    "error.413": {"en": "Too large", "he": "גדול מדי", "ar": "كبير جدا"},
+    "error.415": {"en": "An unsupported kind of file", "he": "סוג קובץ שאינו נתמך", "ar": "نوع ملف غير مدعوم"},
+    "error.422": {"en": "The data was not accepted", "he": "הנתונים לא התקבלו", "ar": "لم تُقبل البيانات"},
+    "error.500": {"en": "An unexpected error (it was logged)", "he": "שגיאה לא צפויה (נרשמה)", "ar": "خطأ غير متوقع (تم تسجيله)"},
+    "error.503": {"en": "The service is busy or the query took too long", "he": "השירות עמוס או שהשאילתה ארכה יותר מדי",
+                  "ar": "الخدمة مشغولة أو استغرق الاستعلام وقتا طويلا"},
+    "error.code": {"en": "Error code", "he": "קוד שגיאה", "ar": "رمز الخطأ"},
+    "error.home": {"en": "Go to the home page", "he": "מעבר לעמוד הבית", "ar": "الانتقال إلى الصفحة الرئيسية"},
+}
+
+
+def translate(key: str, lang: str, **fields: Any) -> str:
+    """The string for ``key`` in ``lang`` (else English, else the key), with ``{fields}`` filled in."""
+    entry = STRINGS.get(key)
+    text = key if entry is None else entry.get(lang) or entry.get("en") or key
+    if fields:
+        try:
+            return text.format(**fields)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+@pass_context
+def _t(context: Context, key: str, **fields: Any) -> str:
+    return translate(key, context.get("lang") or "en", **fields)
+
+
+@pass_context
+def _href(context: Context, path: str, **params: Any) -> str:
+    """A link within the service that keeps the reader's language (``?lang=``) and adds ``params``."""
+    lang = context.get("lang") or "en"
+    query = {k: v for k, v in params.items() if v is not None}
+    if lang != "en":
+        query.setdefault("lang", lang)
+    if not query:
+        return path
+    return path + ("&" if "?" in path else "?") + urlencode(query)
+
+
+@pass_context
+def _lang_url(context: Context, code: str) -> str:
+    """The current page in another language (its other query parameters kept)."""
+    request = context.get("request")
+    if request is None:
+        return f"?lang={code}"
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    params.append(("lang", code))
+    return request.url.path + "?" + urlencode(params)
+
+
+def install(env: Environment) -> None:
+    """Make ``t``, ``href`` and ``lang_url`` available to every template (idempotent)."""
+    env.globals.setdefault("t", _t)
+    env.globals.setdefault("href", _href)
+    env.globals.setdefault("lang_url", _lang_url)
+    env.globals.setdefault("LANG_NAMES", LANG_NAMES)
