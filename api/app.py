@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from lcc_graph.catalogue import load_catalogue
 from lcc_graph.framework import install_framework
+from lcc_graph.uploads import reconcile
 from lcc_graph.store.stores import open_stores
 from lcc_graph.store.workers import ReadLimits
 
@@ -20,6 +22,7 @@ from .routes import admin, communities, criteria, health, home, pages, queries, 
 from .settings import Settings
 
 HERE = Path(__file__).resolve().parent
+log = logging.getLogger("lcc.api")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -31,6 +34,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stores = open_stores(settings.data_dir)
         try:
             install_framework(stores.public)
+            dropped = reconcile(stores)
+            if dropped:
+                log.warning("dropped %d version(s) recorded but never committed: %s", len(dropped), dropped)
             stores.start_readers(
                 settings.data_dir / "checkpoints",
                 size=settings.query_workers,

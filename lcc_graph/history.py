@@ -79,6 +79,15 @@ def versions(private: EmbeddedStore, community_id: str) -> list[Version]:
     ]
 
 
+def all_versions(private: EmbeddedStore) -> list[Version]:
+    """Every community's versions (for reconciliation after a crash)."""
+    rows = private.query(f"SELECT DISTINCT ?c WHERE {{ ?v {_P['community']} ?c }}", default_graph=[PROVENANCE]).values()
+    out: list[Version] = []
+    for row in rows:
+        out += versions(private, row["c"].rsplit("/", 1)[1])
+    return out
+
+
 def next_version(private: EmbeddedStore, community_id: str) -> int:
     """The number the next accepted upload gets."""
     existing = versions(private, community_id)

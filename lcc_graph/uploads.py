@@ -18,7 +18,7 @@ from . import access, history
 from .communities import replace_community
 from .errors import ValidationRejected
 from .framework import framework_version
-from .namespaces import LCC, RDF, RDFS, community_base, community_graph, community_iri
+from .namespaces import LCC, RDF, RDFS, XSD, community_base, community_graph, community_iri
 from .ownership import check_ownership
 from .rdf_input import DEFAULT_MAX_TRIPLES, parse_rdf
 from .store.stores import Stores
@@ -113,8 +113,10 @@ def commit(stores: Stores, prepared: Prepared, token_id: str) -> Accepted:
             stores.private, cid, number, prepared.triples, token_id=token_id, digest=prepared.checksum,
             framework_version=framework_version(stores.public), finding_count=len(prepared.report.results),
         )
+        marker = ox.Triple(ox.NamedNode(community_iri(cid)), ox.NamedNode(LCC + "dataVersion"),
+                           ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer")))
         try:
-            replace_community(stores, cid, prepared.triples, prepared.findings, prepared.assessment)
+            replace_community(stores, cid, prepared.triples, prepared.findings, [*prepared.assessment, marker])
         except Exception:
             history.discard_version(stores.private, cid, number)
             raise
@@ -135,3 +137,23 @@ def delete_data(stores: Stores, community_id: str) -> int:
         stores.replace_graphs({community_graph(community_id, kind): None
                                for kind in ("data", "findings", "assessment", "answers")})
         return history.delete_history(stores.private, community_id)
+
+
+def reconcile(stores: Stores) -> list[tuple[str, int]]:
+    """After a crash: drop private versions newer than what the public store committed.
+
+    The version is recorded privately just before the public commit; a crash between the two
+    leaves a version that was never acknowledged. Returns the (community, version) pairs dropped.
+    """
+    committed = {
+        row["c"].rsplit("/", 1)[1]: int(row["v"])
+        for row in stores.public.query(
+            f"SELECT ?c ?v WHERE {{ ?c {ox.NamedNode(LCC + 'dataVersion')} ?v }}", union=True).values()
+    }
+    dropped = []
+    for cid in {v.community_id for v in history.all_versions(stores.private)}:
+        for version in history.versions(stores.private, cid):
+            if version.version > committed.get(cid, 0):
+                history.discard_version(stores.private, cid, version.version)
+                dropped.append((cid, version.version))
+    return dropped
