@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 #: Room around the circle for labels written along the radius (many nodes).
-RADIAL_MARGIN = 150
+RADIAL_MARGIN = 140
 
 
 def label_layout(drawing: dict[str, Any]) -> dict[str, Any]:

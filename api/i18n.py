@@ -331,8 +331,7 @@ def _href(context: Context, path: str, **params: Any) -> str:
     """A link within the service that keeps the reader's language (``?lang=``) and adds ``params``."""
     lang = context.get("lang") or "en"
     query = {k: v for k, v in params.items() if v is not None}
-    if lang != "en":
-        query.setdefault("lang", lang)
+    query.setdefault("lang", lang)
     if not query:
         return path
     return path + ("&" if "?" in path else "?") + urlencode(query)

@@ -40,3 +40,6 @@ def install(env) -> None:
     install_i18n(env)
     env.filters.setdefault("label_layout", label_layout)
     env.globals.setdefault("report_page", report_page)
+    from .routes.pages import community_names
+
+    env.globals.setdefault("community_names", community_names)

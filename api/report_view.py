@@ -16,9 +16,24 @@ SEVERITIES = ("Violation", "Warning", "Info")
 def _text(value: Any) -> str | None:
     if value is None:
         return None
-    if isinstance(value, dict):
-        return value.get("label") or value.get("en") or value.get("iri") or next(iter(value.values()), None)
+    if isinstance(value, dict):  # a term in SPARQL JSON style, or a labelled reference
+        for key in ("label", "value", "iri", "en"):
+            if value.get(key) is not None:
+                return str(value[key])
+        return None
     return str(value)
+
+
+def _short(iri: str | None) -> str | None:
+    """A path IRI in its usual prefixed form."""
+    if not iri:
+        return iri
+    from lcc_graph.namespaces import PREFIXES
+
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
 
 
 def _severity(value: Any) -> str:
@@ -41,7 +56,7 @@ def _criterion(value: Any) -> tuple[str | None, str | None, str | None]:
 
 
 def _result(r: dict[str, Any]) -> dict[str, Any]:
-    focus = r.get("focus") or r.get("focusNode") or r.get("node")
+    focus = r.get("focus_node") or r.get("focus") or r.get("focusNode") or r.get("node")
     if isinstance(focus, dict):
         label = focus.get("label")
         focus = focus.get("iri") or focus.get("id")
@@ -52,9 +67,11 @@ def _result(r: dict[str, Any]) -> dict[str, Any]:
         "label": r.get("label") or r.get("nodeLabel") or r.get("focusLabel") or label,
         "message": _text(r.get("message")),
         "path": _text(r.get("path")),
+        "shortPath": _short(_text(r.get("path"))),
         "value": _text(r.get("value")),
+        "valueLabel": r.get("value_label") or r.get("valueLabel"),
         "severity": _severity(r.get("severity")),
-        "shape": _text(r.get("shape") or r.get("sourceShape")),
+        "shape": _text(r.get("source_shape") or r.get("shape") or r.get("sourceShape")),
         "hint": _text(r.get("hint")),
     }
 
@@ -101,6 +118,14 @@ def flat_results(report: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def shape_name(iri: str | None) -> str | None:
+    """A readable name for a shape without a label: its local name, dashes as spaces."""
+    if not iri:
+        return None
+    local = iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return local.replace("-", " ").replace("_", " ")
+
+
 def report_groups(report: dict[str, Any], criteria_labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The results grouped by criterion (structure first), then by shape, most severe first."""
     labels = criteria_labels or {}
@@ -110,7 +135,7 @@ def report_groups(report: dict[str, Any], criteria_labels: dict[str, str] | None
         group = groups.setdefault(slug, {"iri": iri, "slug": slug, "label": labels.get(slug or "", label),
                                          "shapes": {}, "counts": defaultdict(int)})
         key = r["shape"] or r["message"] or "?"
-        shape = group["shapes"].setdefault(key, {"iri": r["shape"], "label": r.get("shapeLabel"),
+        shape = group["shapes"].setdefault(key, {"iri": r["shape"], "label": r.get("shapeLabel") or shape_name(r["shape"]),
                                                  "message": r.get("shapeMessage"), "hint": r["hint"],
                                                  "severity": r["severity"], "results": []})
         shape["results"].append(r)

@@ -82,7 +82,8 @@ def test_home_page_counts_and_ways_in(client):
     assert p.root == {"lang": "en", "dir": "ltr"}
     assert "21 criteria" in p.text and "95 statements" in p.text and "12 communities" in p.text
     hrefs = {a["href"] for a in p.find("a")}
-    assert {"/criteria", "/communities", "/queries", "/upload", "/sparql?format=html"} <= hrefs
+    assert {"/criteria?lang=en", "/communities?lang=en", "/queries?lang=en", "/upload?lang=en",
+            "/sparql?format=html&lang=en"} <= hrefs
     assert p.find("main", id="main") and p.find("nav") and p.find("a", class_="skip")
     assert client.get("/").json()["service"] == "lcc-graph"  # the API answer is unchanged
 
@@ -114,7 +115,7 @@ def test_criteria_list_and_page(client):
     assert "Partnership within one sector" in p.text
     assert "Warning" in p.text and "What to change:" in p.text
     assert "To what extent are different sectors collaborating" in p.text  # a dialogue question
-    assert p.find("a", href="/communities/carnenwell")  # the communities' evidence
+    assert p.find("a", href="/communities/carnenwell?lang=en")  # the communities' evidence
     assert page(client, "/criteria/partnerships?lang=he").root["dir"] == "rtl"
 
 
@@ -124,9 +125,9 @@ def test_communities_list_is_sortable(client):
     assert table and "sortable" in table[0]["class"]
     heads = p.find("th", scope="col")
     assert sum(1 for h in heads if h.get("data-sort") == "number") >= 6  # population, partners ... resources
-    rows = [a["href"] for a in p.find("a") if re.fullmatch(r"/communities/[a-z0-9-]+", a["href"] or "")]
+    rows = [a["href"] for a in p.find("a") if re.fullmatch(r"/communities/[a-z0-9-]+\?lang=en", a["href"] or "")]
     assert len(rows) == 12
-    assert rows[0] == "/communities/nedelgate"  # the most partners first
+    assert rows[0] == "/communities/nedelgate?lang=en"  # the most partners first
 
 
 def test_community_page_draws_one_node_per_partner(client):
@@ -142,7 +143,7 @@ def test_community_page_draws_one_node_per_partner(client):
     for heading in ("Partners by sector", "Partnership network", "Criteria findings", "Indicators within the peer group",
                     "Stage and dialogue"):
         assert heading in p.text
-    assert p.find("a", href="/communities/nedelgate/dialogue")
+    assert p.find("a", href="/communities/nedelgate/dialogue?lang=en")
     small = page(client, "/communities/stanerwick")
     assert len(small.find("circle", class_="node")) == sparql_count(client, LCC + """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
       ?p a lcc:Partner ; lcc:community <https://w3id.org/lcc/communities/stanerwick> }""")
@@ -219,7 +220,7 @@ def test_queries_pages(client):
 
 def test_errors_are_pages_for_browsers_and_json_for_programs(client):
     p = page(client, "/nowhere", 404)
-    assert "Not found" in p.text and p.find("a", href="/")
+    assert "Not found" in p.text and p.find("a", href="/?lang=en")
     assert client.get("/nowhere").json() == {"error": "not_found", "message": "Not Found"}
     p = page(client, "/communities/atlantis", 404)
     assert "atlantis" in p.text
@@ -253,3 +254,154 @@ def test_static_files_are_served(client):
         r = client.get(path)
         assert r.status_code == 200, path
         local_only(r.text)
+
+
+def test_network_picture_stays_readable_at_a_hundred_partners():
+    """Beyond 40 partners every label is written along its radius: all there, none overlapping."""
+    import math
+
+    import networkx as nx
+
+    from api.drawing import label_layout
+    from lcc_graph.views.network import svg_drawing
+
+    g = nx.MultiGraph(label="Big")
+    sectors = ("public", "private", "social")
+    for i in range(100):
+        g.add_node(f"p{i}", kind="partner", label=f"Partner organisation number {i}", sector=sectors[i % 3],
+                   sectorLabel=sectors[i % 3], fieldLabels=[])
+    for i in range(100):
+        g.add_edge(f"p{i}", f"p{(i * 7 + 3) % 100}", key=f"ps{i}", id=f"e{i}", label=f"Partnership {i}", partnership=f"ps{i}")
+    d = label_layout(svg_drawing(g))
+    texts = [n["text"] for n in d["nodes"]]
+    assert all(texts) and len(texts) == 100
+    points = sorted((math.atan2(t["y"] - d["height"] / 2, t["x"] - d["width"] / 2), t["x"], t["y"]) for t in texts)
+    gaps = [math.hypot(b[1] - a[1], b[2] - a[2]) for a, b in zip(points, points[1:])]
+    assert min(gaps) >= 1.5 * texts[0]["size"]  # neighbouring labels never touch
+    x0, y0, w, h = (float(v) for v in d["viewbox"].split())
+    longest = 30 * 0.6 * texts[0]["size"]  # about 30 characters at this size
+    for t in texts:  # every label fits inside the picture
+        assert x0 <= t["x"] - longest or t["anchor"] == "start"
+        assert t["x"] + longest <= x0 + w or t["anchor"] == "end"
+        assert y0 <= t["y"] <= y0 + h
+
+
+def test_indicators_show_as_bands_within_the_peer_group_not_a_league_table(client):
+    """DQV measurements in the communities' assessment graphs become one percentile band each."""
+    import pyoxigraph as ox
+
+    from lcc_graph.namespaces import DQV, RDFS, community_graph, community_iri
+
+    stores = client.app.state.stores
+    metric = ox.NamedNode("https://w3id.org/lcc/indicators/cross-sector-share")
+    ids = [c["id"] for c in client.get("/communities").json()["communities"]]
+    graphs = {}
+    for rank, cid in enumerate(sorted(ids)):
+        m = ox.NamedNode(f"{community_iri(cid)}/assessment/cross-sector-share")
+        graphs[community_graph(cid, "assessment")] = [
+            ox.Triple(m, ox.NamedNode(DQV + "isMeasurementOf"), metric),
+            ox.Triple(m, ox.NamedNode(DQV + "computedOn"), ox.NamedNode(community_iri(cid))),
+            ox.Triple(m, ox.NamedNode(DQV + "value"), ox.Literal(str(rank / 10), datatype=ox.NamedNode(
+                "http://www.w3.org/2001/XMLSchema#decimal"))),
+            ox.Triple(metric, ox.NamedNode(RDFS + "label"), ox.Literal("Cross-sector partnerships", language="en")),
+        ]
+    stores.replace_graphs(graphs)
+    p = page(client, "/communities/nedelgate")
+    rows = p.find("li", class_="band-row")
+    assert len(rows) == 1
+    assert len(p.find("span", class_="here")) == 1  # one band of four is this community's
+    assert "Cross-sector partnerships" in p.text and "peers" in p.text
+    text = p.text[p.text.index("Indicators within the peer group"):p.text.index("Stage and dialogue", p.text.index("Indicators within"))]
+    labels = client.get("/communities").json()["communities"]
+    assert not any(c["label"] in text for c in labels if c["id"] != "nedelgate")  # no other community is named
+
+
+def _request(app, path: str = "/validate", query: str = ""):
+    from starlette.requests import Request
+
+    return Request({"type": "http", "app": app, "method": "POST", "path": path, "raw_path": path.encode(),
+                    "query_string": query.encode(), "headers": [(b"accept", b"text/html"), (b"host", b"testserver")],
+                    "scheme": "http", "server": ("testserver", 80), "root_path": ""})
+
+
+def _demo_upload(cid: str, extra: str = "") -> list:
+    import pyoxigraph as ox
+
+    from lcc_graph import demo
+
+    smallest = min(demo.generate(12, 0), key=lambda c: len(c.triples))
+    text = ox.serialize(smallest.triples, format=ox.RdfFormat.N_TRIPLES).decode()
+    text = text.replace(f"https://w3id.org/lcc/communities/{smallest.id}", f"https://w3id.org/lcc/communities/{cid}")
+    return list(ox.parse((text + extra).encode(), format=ox.RdfFormat.N_TRIPLES))
+
+
+LONELY = """<https://w3id.org/lcc/communities/riverside/partnerships/lonely> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/lcc#Partnership> .
+<https://w3id.org/lcc/communities/riverside/partnerships/lonely> <https://w3id.org/lcc#community> <https://w3id.org/lcc/communities/riverside> .
+<https://w3id.org/lcc/communities/riverside/partnerships/lonely> <http://www.w3.org/2000/01/rdf-schema#label> "A partnership of one"@en .
+<https://w3id.org/lcc/communities/riverside/partnerships/lonely> <http://www.w3.org/ns/org#hasMember> <https://w3id.org/lcc/communities/riverside/partners/1> .
+"""
+
+
+def test_report_page_groups_by_criterion_and_shape(client):
+    """A rejected report: the verdict, counts by severity, structure first, each result with its node's
+    label, the message and the hint, and downloads as Turtle and JSON built into the page."""
+    from urllib.parse import unquote
+
+    import pyoxigraph as ox
+
+    from api.pages import render
+    from lcc_graph.validation import validate
+
+    report = validate(_demo_upload("riverside", LONELY), "riverside").to_json()
+    assert report["conforms"] is False
+    response = render(_request(client.app), "report.html", "en", status_code=422, community="riverside",
+                      accepted=False, report=report)
+    assert response.status_code == 422
+    p = Page(response.body.decode())
+    assert p.find("p", id="verdict")[0]["data-verdict"] == "rejected"
+    counts = {li["data-severity"] for li in p.find("li") if li.get("data-severity")}
+    assert counts == {"Violation", "Warning", "Info"}
+    assert f"Violation {report['counts']['Violation']}" in p.text
+    groups = p.find("section", class_="finding-group")
+    assert len(groups) == len(report["criteria"])
+    assert p.text.index("Structure (what the data must be)") < p.text.index("Partnerships")
+    assert "A partnership of one" in p.text and "What to change:" in p.text
+    assert p.find("a", href="/criteria/partnerships?lang=en")
+    shapes = sum(len(g["shapes"]) for g in report["criteria"])
+    assert len(p.find("details", class_="shape-results")) == shapes
+    turtle = p.find("a", id="download-turtle")[0]["href"]
+    assert turtle.startswith("data:text/turtle")
+    parsed = list(ox.parse(unquote(turtle.split(",", 1)[1]).encode(), format=ox.RdfFormat.TURTLE))
+    results = [t for t in parsed if t.predicate.value.endswith("#result")]
+    assert len(results) == sum(report["counts"].values())
+    assert p.find("a", id="download-json")[0]["href"].startswith("data:application/json")
+
+    accepted = validate(_demo_upload("riverside"), "riverside").to_json()
+    page_ = Page(render(_request(client.app, query="lang=he"), "report.html", "en", community="riverside", accepted=True,
+                        report=accepted, version={"version": 1, "triples": 250}).body.decode())
+    assert page_.find("p", id="verdict")[0]["data-verdict"] == "accepted"
+    assert page_.root["dir"] == "rtl" and "התקבל" in page_.text
+
+
+def test_community_findings_are_read_from_its_findings_graph(client):
+    import pyoxigraph as ox
+
+    from lcc_graph import demo
+    from lcc_graph.namespaces import community_graph
+    from lcc_graph.validation import validate
+
+    smallest = min(demo.generate(12, 0), key=lambda c: len(c.triples))
+    report = validate(smallest.triples, smallest.id)
+    assert report.conforms and report.findings
+    client.app.state.stores.replace_graphs({community_graph(smallest.id, "findings"): report.findings_triples()})
+    p = page(client, f"/communities/{smallest.id}")
+    groups = p.find("section", class_="finding-group")
+    criteria = {r.criterion for r in report.findings}
+    assert len(groups) == len(criteria)
+    for slug in criteria:
+        assert p.find("a", href=f"/criteria/{slug}?lang=en"), slug
+    assert len(p.find("details", class_="shape-results")) == len({r.source_shape for r in report.findings})
+    items = sum(1 for name, a in p.tags if name == "span" and "node" in (a.get("class") or "").split())
+    assert items == len(report.findings)
+    assert "What to change:" in p.text
+    assert isinstance(report.findings[0].focus_node, (ox.NamedNode, ox.BlankNode))

@@ -23,6 +23,7 @@ from lcc_graph.views.network import build_network, svg_drawing
 
 from ..deps import LangDep, StoresDep
 from ..pages import render
+from ..report_view import shape_name
 
 router = APIRouter(tags=["pages"])
 
@@ -84,7 +85,8 @@ def community_findings(stores: Stores, term: str, lang: str) -> list[dict[str, A
     groups: dict[str | None, dict[str | None, dict[str, Any]]] = defaultdict(dict)
     for entry in results.values():
         shape = groups[entry["criterion"]].setdefault(entry["shape"], {
-            "iri": entry["shape"], "label": pick(entry["slabel"], lang), "hint": pick(entry["hint"], lang),
+            "iri": entry["shape"], "label": pick(entry["slabel"], lang) or shape_name(entry["shape"]),
+            "hint": pick(entry["hint"], lang),
             "severity": entry["severity"], "results": []})
         shape["results"].append({"focus": entry["focus"], "label": pick(entry["flabel"], lang),
                                  "message": pick(entry["message"], lang), "severity": entry["severity"]})
@@ -94,6 +96,8 @@ def community_findings(stores: Stores, term: str, lang: str) -> list[dict[str, A
         items = sorted(shapes.values(), key=lambda s: (_rank(s["severity"]), s["label"] or s["iri"] or ""))
         for s in items:
             s["results"].sort(key=lambda r: (r["label"] or r["focus"] or ""))
+            messages = {r["message"] for r in s["results"]}
+            s["message"] = messages.pop() if len(messages) == 1 else None
         counts: dict[str, int] = defaultdict(int)
         for s in items:
             counts[s["severity"]] += len(s["results"])
@@ -345,3 +349,25 @@ def sparql_editor(request: Request, lang: str, query: str | None = None) -> Resp
     return render(request, "sparql.html", lang, nav="sparql", query=query or examples[0]["query"],
                   run_now=query is not None, examples=examples,
                   examples_map={e["id"]: e["query"] for e in examples})
+
+
+# --------------------------------------------------------------------------- small lookups for templates
+
+
+_COMMUNITY_LABELS = sparql_prefixes() + """
+SELECT ?c ?label WHERE { ?c a lcc:Community . OPTIONAL { ?c rdfs:label ?label } }"""
+
+
+def community_names(request: Request, lang: str) -> dict[str, str]:
+    """Every community's label in the reader's language, by id."""
+    from lcc_graph.views.community import community_id_of
+
+    labels: dict[str, list[ox.Literal]] = defaultdict(list)
+    for row in request.app.state.stores.query_public(_COMMUNITY_LABELS).rows():
+        cid = community_id_of(row["c"].value)
+        if cid is None:
+            continue
+        labels[cid]
+        if isinstance(row.get("label"), ox.Literal):
+            labels[cid].append(row["label"])
+    return {cid: pick(items, lang) or cid for cid, items in labels.items()}

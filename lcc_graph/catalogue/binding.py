@@ -112,8 +112,9 @@ def inject(text: str, offset: int, block: str) -> str:
 def parse_checked(text: str, names: Sequence[str]) -> tuple[object, set[str]]:
     """Parse a query whose top-level group starts with the VALUES block of ``names``.
 
-    Returns rdflib's parse of the query and the variables of its top-level pattern (the group
-    after the VALUES block; a subquery contributes only what it projects). Raises BindingError if the block is not
+    Returns rdflib's parse of the query and the variables the top-level query uses besides the
+    VALUES block: in its WHERE group (a subquery contributes only what it projects) and in its
+    projection, GROUP BY, HAVING and ORDER BY (where ``SAMPLE(?param)`` reads a parameter). Raises BindingError if the block is not
     the first element of the top-level group, ValueError (pyparsing's) if the query is malformed.
     """
     from rdflib.plugins.sparql.parser import parseQuery
@@ -130,6 +131,9 @@ def parse_checked(text: str, names: Sequence[str]) -> tuple[object, set[str]]:
         parts = parts[1:]
     found: set[str] = set()
     _collect(parts, found)
+    for key, value in query.items():
+        if key != "where":
+            _collect(value, found)
     return query, found
 
 

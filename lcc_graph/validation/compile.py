@@ -32,6 +32,23 @@ TYPE_PATH = f"<{RDF}type>/<{RDFS}subClassOf>*"
 DEFAULT_PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL}
 _SELECT_HEAD = re.compile(r"^\s*SELECT\b(?P<head>[^{]*)\{", re.IGNORECASE | re.DOTALL)
 _ILL_MARKER = re.compile(r"#ILL\{(?P<var>\?\w+)\|(?P<dt>[^}]+)\}#")
+_CLASS_MARKER = re.compile(r"#CLASS\{(?P<var>\?\w+)\|(?P<cls>[^}]+)\}#")
+
+
+def instance_marker(var: str, cls: str) -> str:
+    """A placeholder for "var is a SHACL instance of cls", filled in by :meth:`Check.render`."""
+    return f"#CLASS{{{var}|{cls}}}#"
+
+
+def instance_pattern(var: str, cls: str, subclasses: dict[str, list[str]] | None) -> str:
+    """``var rdf:type/rdfs:subClassOf* cls``, with the subclass closure known in advance if given."""
+    if subclasses is None:
+        return f"{var} {TYPE_PATH} <{cls}> ."
+    classes = subclasses.get(cls) or [cls]
+    if len(classes) == 1:
+        return f"{var} a <{classes[0]}> ."
+    v = "?_c" + re.sub(r"\W", "", var)
+    return f"{var} a {v} . FILTER ({v} IN ({', '.join(f'<{c}>' for c in classes)}))"
 
 # Values Oxigraph can cast and that have this lexical shape are well-formed for rdflib as well;
 # every other literal of the datatype is judged by rdflib (see engine.ill_typed).
@@ -80,8 +97,13 @@ class Check:
     projects_value: bool = False
     value_is_focus: bool = False
 
-    def render(self, illtyped: dict[str, list[ox.Literal]]) -> str:
-        """The query with its ill-typed-literal markers filled in."""
+    def render(
+        self,
+        illtyped: dict[str, list[ox.Literal]],
+        subclasses: dict[str, list[str]] | None = None,
+    ) -> str:
+        """The query with its markers filled in: ill-typed literals, and each class with its
+        subclasses in the candidate (``None``: leave that to ``rdfs:subClassOf*``)."""
 
         def fill(m: re.Match) -> str:
             bad = illtyped.get(m.group("dt"), [])
@@ -89,7 +111,8 @@ class Check:
                 return "false"
             return "(" + " || ".join(f"sameTerm({m.group('var')}, {b})" for b in bad) + ")"
 
-        return _ILL_MARKER.sub(fill, self.query)
+        query = _ILL_MARKER.sub(fill, self.query)
+        return _CLASS_MARKER.sub(lambda m: instance_pattern(m.group("var"), m.group("cls"), subclasses), query)
 
 
 @dataclass(frozen=True)
@@ -115,6 +138,15 @@ class CompiledShapes:
 
     checks: list[Check]
     scans: list[LiteralScan] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
+
+    def subclass_query(self) -> str | None:
+        """Each class the checks name, with every class below it in the candidate (itself included)."""
+        if not self.classes:
+            return None
+        values = " ".join(f"<{c}>" for c in self.classes)
+        return (f"SELECT ?class ?sub WHERE {{ VALUES ?class {{ {values} }} "
+                f"?sub <{RDFS}subClassOf>* ?class . }}")
 
 
 def _nt(term: Term) -> str:
@@ -131,6 +163,7 @@ class Compiler:
         self.g: Graph = shapes.graph
         self._fresh = 0
         self._scans: dict[LiteralScan, None] = {}
+        self._classes: dict[str, None] = {}
         self._sh_predicates: dict[Term, set[str]] = {}
         for t in self.g.triples:
             if t.predicate.value.startswith(SH):
@@ -145,7 +178,7 @@ class Compiler:
         checks: list[Check] = []
         for shape in sorted(targets, key=str):
             checks.extend(self._reporting_checks(shape, targets[shape]))
-        return CompiledShapes(checks, list(self._scans))
+        return CompiledShapes(checks, list(self._scans), list(self._classes))
 
     # ---- structure of the shapes graph
 
@@ -173,7 +206,9 @@ class Compiler:
 
     def _own_targets(self, shape: Term) -> list[str]:
         g = self.g
-        pats = [f"?this {TYPE_PATH} {_nt(c)} ." for c in g.objects(shape, sh("targetClass"))]
+        for c in g.objects(shape, sh("targetClass")):
+            self._classes[c.value] = None
+        pats = [instance_marker("?this", c.value) for c in g.objects(shape, sh("targetClass"))]
         pats += [f"VALUES ?this {{ {_nt(n)} }}" for n in g.objects(shape, sh("targetNode"))]
         pats += [f"?this {_nt(p)} ?_t ." for p in g.objects(shape, sh("targetSubjectsOf"))]
         pats += [f"?_t {_nt(p)} ?this ." for p in g.objects(shape, sh("targetObjectsOf"))]
@@ -236,9 +271,15 @@ class Compiler:
                      f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) < {n})")
             yield Check(component=sh("MinCountConstraintComponent").value, query=q, **common)
         n = self._int(shape, "maxCount")
-        if n is not None:
+        if n == 0:
+            q = f"SELECT DISTINCT ?this WHERE {{ {target} ?this {p} ?_v . }}"
+        elif n == 1:
+            q = (f"SELECT DISTINCT ?this WHERE {{ {target} ?this {p} ?_a . ?this {p} ?_b . "
+                 f"FILTER (!sameTerm(?_a, ?_b)) }}")
+        elif n is not None:
             q = (f"SELECT ?this WHERE {{ {target} ?this {p} ?_v . }} "
                  f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {n})")
+        if n is not None:
             yield Check(component=sh("MaxCountConstraintComponent").value, query=q, **common)
         for v in g.objects(shape, sh("hasValue")):
             q = f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {p} {_nt(v)} }} }}"
@@ -305,7 +346,8 @@ class Compiler:
         g = self.g
         comp = lambda local: sh(local).value  # noqa: E731
         for c in g.objects(shape, sh("class")):
-            yield comp("ClassConstraintComponent"), f"NOT EXISTS {{ {var} {TYPE_PATH} {_nt(c)} }}"
+            self._classes[c.value] = None
+            yield comp("ClassConstraintComponent"), f"NOT EXISTS {{ {instance_marker(var, c.value)} }}"
         for dt in g.objects(shape, sh("datatype")):
             yield comp("DatatypeConstraintComponent"), self._datatype_condition(var, dt.value, path)
         for kind in g.objects(shape, sh("nodeKind")):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,6 +48,20 @@ def rdflib_accepts(literal: ox.Literal, datatype: str) -> bool:
     return _rdflib_accepts(literal.value, datatype)
 
 
+@contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's traceback log for each ill-typed literal (they are reported, not errors)."""
+    log = logging.getLogger("rdflib.term")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module="rdflib")
+            yield
+    finally:
+        log.setLevel(level)
+
+
 @lru_cache(maxsize=65536)
 def _rdflib_accepts(lexical: str, datatype: str) -> bool:
     from datetime import date, datetime, time
@@ -51,7 +69,8 @@ def _rdflib_accepts(lexical: str, datatype: str) -> bool:
 
     import rdflib
 
-    lit = rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype), normalize=False)
+    with quiet_rdflib():
+        lit = rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype), normalize=False)
     if getattr(lit, "ill_typed", None) is True:
         return False
     value = lit.value
@@ -80,16 +99,27 @@ def illtyped_literals(store: ox.Store, checks: CompiledShapes) -> dict[str, list
     return {dt: list(lits) for dt, lits in bad.items()}
 
 
+def subclass_closure(store: ox.Store, checks: CompiledShapes) -> dict[str, list[str]]:
+    """Each class the checks name -> itself and every class below it in the candidate, sorted."""
+    query = checks.subclass_query()
+    closure: dict[str, set[str]] = {c: {c} for c in checks.classes}
+    if query is not None:
+        for row in store.query(query):
+            closure[row["class"].value].add(row["sub"].value)
+    return {c: sorted(subs) for c, subs in closure.items()}
+
+
 def run_fast(store: ox.Store, shapes: ShapesGraph | None = None) -> list[RawResult]:
     """Every check of the shapes on the store; results in no particular order."""
     checks = compiled(shapes)
     illtyped = illtyped_literals(store, checks)
+    subclasses = subclass_closure(store, checks)
     results: list[RawResult] = []
     for check in checks.checks:
         shape = ox.NamedNode(check.shape)
         path = ox.NamedNode(check.path) if check.path else None
         component = ox.NamedNode(check.component)
-        for row in store.query(check.render(illtyped)):
+        for row in store.query(check.render(illtyped, subclasses)):
             focus = row["this"]
             value = row["value"] if check.projects_value else None
             if value is None and check.value_is_focus:

@@ -11,7 +11,7 @@ import rdflib
 from rdflib.namespace import RDF as RDFNS
 from rdflib.namespace import SH as SHNS
 
-from .engine import RawResult
+from .engine import RawResult, quiet_rdflib
 from .shapes import ShapesGraph, Term, default_shapes, severity_name
 
 
@@ -53,8 +53,9 @@ def rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
         return found
 
     add = graph.add
-    for t in triples:
-        add((conv(t.subject), conv(t.predicate), conv(t.object)))
+    with quiet_rdflib():
+        for t in triples:
+            add((conv(t.subject), conv(t.predicate), conv(t.object)))
     return graph
 
 
@@ -74,7 +75,10 @@ def _english(messages: list[rdflib.Literal]) -> str | None:
 def report_results(report: rdflib.Graph) -> list[RawResult]:
     """The sh:ValidationResults of a pySHACL report graph."""
     out: list[RawResult] = []
-    for r in report.subjects(RDFNS.type, SHNS.ValidationResult):
+    # Top-level results only: results nested under sh:detail (pySHACL explains sh:node failures
+    # that way) are not results of the report.
+    results = [r for rep in report.subjects(RDFNS.type, SHNS.ValidationReport) for r in report.objects(rep, SHNS.result)]
+    for r in results:
         focus = report.value(r, SHNS.focusNode)
         path = report.value(r, SHNS.resultPath)
         value = report.value(r, SHNS.value)

@@ -1,0 +1,369 @@
+"""The validation report: for people (text, grouped by criterion) and machines (JSON, sh:ValidationReport)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..namespaces import CRITERIA, LCC, PREFIXES, RDF, RDFS, SH, SKOS, community_base, community_iri
+from .engine import RawResult
+from .shapes import SEVERITIES, ShapeInfo, Term
+
+_RANK = {name: i for i, name in enumerate(SEVERITIES)}
+_A = ox.NamedNode(RDF + "type")
+
+
+def _sh(local: str) -> ox.NamedNode:
+    return ox.NamedNode(SH + local)
+
+
+def term_text(term: Term | None) -> str | None:
+    """An IRI, a blank node label (``_:x``) or a literal's lexical form."""
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def term_json(term: Term | None) -> dict | None:
+    """A term as a small JSON object (SPARQL JSON results style)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out: dict = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+@dataclass(frozen=True)
+class Result:
+    """One finding or violation, with what a person needs to act on it."""
+
+    focus_node: Term
+    path: ox.NamedNode | None
+    value: Term | None
+    source_shape: str
+    severity: str
+    message: str | None
+    component: str
+    hint: str | None = None
+    criterion: str | None = None
+    label: str | None = None
+    value_label: str | None = None
+    community: str | None = None
+
+    def key(self) -> tuple:
+        """Focus node, path, value, source shape, severity: what the engines must agree on."""
+        return (self.focus_node, self.path, self.value, ox.NamedNode(self.source_shape), self.severity)
+
+    def sort_key(self) -> tuple:
+        """Severity first, then criterion, shape, focus, path and value."""
+        return (
+            _RANK.get(self.severity, 9),
+            self.criterion or "",
+            self.source_shape,
+            term_text(self.focus_node) or "",
+            term_text(self.path) or "",
+            str(self.value) if self.value is not None else "",
+        )
+
+    def to_json(self) -> dict:
+        """The result as plain JSON."""
+        return {
+            "focus_node": term_text(self.focus_node),
+            "label": self.label,
+            "path": term_text(self.path),
+            "value": term_json(self.value),
+            "value_label": self.value_label,
+            "severity": self.severity,
+            "message": self.message,
+            "hint": self.hint,
+            "criterion": self.criterion,
+            "source_shape": self.source_shape,
+            "component": self.component,
+            "community": self.community,
+        }
+
+    def finding_id(self) -> str:
+        """A stable hash of what the result is about (shape, focus, path, value)."""
+        text = "\n".join([self.source_shape, str(self.focus_node), str(self.path), str(self.value)])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Report:
+    """All results of validating one candidate, and what they mean for acceptance.
+
+    ``conforms`` is gated on severity: the upload is accepted when no result is a violation,
+    whatever the warnings and information say.
+    """
+
+    results: list[Result]
+    community_id: str | None = None
+    engine: str = "fast"
+    shapes: dict[str, ShapeInfo] = field(default_factory=dict, repr=False)
+
+    @property
+    def conforms(self) -> bool:
+        """True when nothing is a violation (the upload may be stored)."""
+        return not any(r.severity == "Violation" for r in self.results)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Number of results per severity (every severity present, zero included)."""
+        counts = dict.fromkeys(SEVERITIES, 0)
+        for r in self.results:
+            counts[r.severity] = counts.get(r.severity, 0) + 1
+        return counts
+
+    @property
+    def violations(self) -> list[Result]:
+        """The results that reject the upload."""
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def findings(self) -> list[Result]:
+        """The criteria findings (warnings and information)."""
+        return [r for r in self.results if r.severity != "Violation"]
+
+    def by_criterion(self) -> dict[str | None, dict[str, list[Result]]]:
+        """criterion slug (None for structure) -> shape IRI -> results, structure first."""
+        grouped: dict[str | None, dict[str, list[Result]]] = {}
+        for r in sorted(self.results, key=lambda r: (r.criterion is not None, r.criterion or "", r.sort_key())):
+            grouped.setdefault(r.criterion, {}).setdefault(r.source_shape, []).append(r)
+        return grouped
+
+    # ---- machines
+
+    def to_json(self) -> dict:
+        """Counts and results grouped by criterion then shape, as plain JSON."""
+        groups = []
+        for criterion, shapes in self.by_criterion().items():
+            entries = []
+            for shape, results in shapes.items():
+                info = self.shapes.get(shape)
+                first = results[0]
+                entries.append({
+                    "shape": shape,
+                    "label": info.label if info else None,
+                    "severity": first.severity,
+                    "message": first.message,
+                    "hint": first.hint,
+                    "results": [r.to_json() for r in results],
+                })
+            groups.append({
+                "criterion": criterion,
+                "criterion_iri": CRITERIA + criterion if criterion else None,
+                "shapes": entries,
+            })
+        return {
+            "conforms": self.conforms,
+            "community": self.community_id,
+            "engine": self.engine,
+            "counts": self.counts,
+            "criteria": groups,
+        }
+
+    def report_triples(self) -> list[ox.Triple]:
+        """A standard sh:ValidationReport (blank nodes), each result with lcc:criterion and lcc:hint."""
+        report = ox.BlankNode()
+        triples = [
+            ox.Triple(report, _A, _sh("ValidationReport")),
+            ox.Triple(report, _sh("conforms"), ox.Literal("true" if self.conforms else "false",
+                                                            datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))),
+        ]
+        for r in sorted(self.results, key=Result.sort_key):
+            node = ox.BlankNode()
+            triples.append(ox.Triple(report, _sh("result"), node))
+            triples.extend(_result_triples(node, r))
+        return triples
+
+    def to_turtle(self) -> str:
+        """The sh:ValidationReport as Turtle."""
+        return (ox.serialize(self.report_triples(), format=ox.RdfFormat.TURTLE, prefixes=_prefixes()) or b"").decode()
+
+    def to_jsonld(self) -> str:
+        """The sh:ValidationReport as JSON-LD (expanded form)."""
+        return (ox.serialize(self.report_triples(), format=ox.RdfFormat.JSON_LD) or b"").decode()
+
+    def findings_triples(self, community_id: str | None = None) -> list[ox.Triple]:
+        """The warnings and information as sh:ValidationResult resources to store as findings.
+
+        Each result gets an IRI ``https://w3id.org/lcc/communities/{id}/findings/{hash}`` (the hash
+        of shape, focus node, path and value, so the same finding keeps its IRI across uploads)
+        and ``lcc:community``. The community is ``community_id``, else the report's, else the one
+        the focus node belongs to.
+        """
+        wanted = community_id or self.community_id
+        triples: list[ox.Triple] = []
+        for r in sorted(self.findings, key=Result.sort_key):
+            cid = wanted or _community_id(r.community)
+            if cid is None:
+                raise ValueError(f"no community for the finding on {term_text(r.focus_node)}; pass community_id")
+            node = ox.NamedNode(f"{community_base(cid)}findings/{r.finding_id()}")
+            triples.extend(_result_triples(node, r))
+            triples.append(ox.Triple(node, ox.NamedNode(LCC + "community"), ox.NamedNode(community_iri(cid))))
+        return triples
+
+    # ---- people
+
+    def to_text(self) -> str:
+        """A readable report for the command line."""
+        c = self.counts
+        verdict = "ACCEPTED" if self.conforms else "REJECTED"
+        who = f" community {self.community_id}" if self.community_id else ""
+        lines = [
+            f"{verdict}{who}: {c['Violation']} violation(s), {c['Warning']} warning(s), {c['Info']} info",
+        ]
+        if not self.results:
+            lines.append("No findings.")
+        for criterion, shapes in self.by_criterion().items():
+            lines.append("")
+            if criterion is None:
+                lines.append("STRUCTURE (violations reject the upload; nothing is stored)")
+            else:
+                lines.append(f"{criterion.upper().replace('-', ' ')}  <{CRITERIA}{criterion}>")
+            for shape, results in shapes.items():
+                first = results[0]
+                name = shape.rsplit("/", 1)[-1]
+                lines.append(f"  [{first.severity}] {name}: {first.message or ''}")
+                for r in results:
+                    lines.append("    - " + _describe(r))
+                if first.hint:
+                    lines.append(f"    what to change: {first.hint}")
+        return "\n".join(lines) + "\n"
+
+
+def _describe(r: Result) -> str:
+    focus = term_text(r.focus_node) or ""
+    text = f"{r.label} <{focus}>" if r.label else f"<{focus}>"
+    if r.path is not None:
+        text += f" {r.path.value.replace(LCC, 'lcc:')}"
+    if r.value is not None and r.value != r.focus_node:
+        shown = r.value_label or term_text(r.value)
+        text += f" = {shown}"
+        if r.value_label and isinstance(r.value, ox.NamedNode):
+            text += f" <{r.value.value}>"
+    return text
+
+
+def _community_id(iri: str | None) -> str | None:
+    prefix = community_iri("x")[:-1]
+    if iri and iri.startswith(prefix):
+        rest = iri[len(prefix):]
+        if rest and "/" not in rest:
+            return rest
+    return None
+
+
+def _prefixes() -> dict[str, str]:
+    out = dict(PREFIXES)
+    out["lccsh"] = "https://w3id.org/lcc/shapes/"
+    out["crit"] = CRITERIA
+    return out
+
+
+def _result_triples(node: ox.NamedNode | ox.BlankNode, r: Result) -> list[ox.Triple]:
+    triples = [
+        ox.Triple(node, _A, _sh("ValidationResult")),
+        ox.Triple(node, _sh("focusNode"), r.focus_node),
+        ox.Triple(node, _sh("resultSeverity"), _sh(r.severity) if r.severity in SEVERITIES else ox.NamedNode(r.severity)),
+        ox.Triple(node, _sh("sourceShape"), ox.NamedNode(r.source_shape)),
+        ox.Triple(node, _sh("sourceConstraintComponent"), ox.NamedNode(r.component)),
+    ]
+    if r.path is not None:
+        triples.append(ox.Triple(node, _sh("resultPath"), r.path))
+    if r.value is not None:
+        triples.append(ox.Triple(node, _sh("value"), r.value))
+    if r.message:
+        triples.append(ox.Triple(node, _sh("resultMessage"), ox.Literal(r.message, language="en")))
+    if r.criterion:
+        triples.append(ox.Triple(node, ox.NamedNode(LCC + "criterion"), ox.NamedNode(CRITERIA + r.criterion)))
+    if r.hint:
+        triples.append(ox.Triple(node, ox.NamedNode(LCC + "hint"), ox.Literal(r.hint, language="en")))
+    return triples
+
+
+# ---- building a report from raw results
+
+
+def _best_labels(rows: Iterable, key: str) -> dict[Term, str]:
+    found: dict[Term, tuple[int, str]] = {}
+    for row in rows:
+        subject, label = row[key], row["label"]
+        if not isinstance(label, ox.Literal):
+            continue
+        rank = {"en": 0, None: 1}.get(label.language, 2)
+        if subject not in found or rank < found[subject][0]:
+            found[subject] = (rank, label.value)
+    return {s: v for s, (_, v) in found.items()}
+
+
+def _values_clause(var: str, terms: Iterable[Term]) -> str | None:
+    named = sorted({str(t) for t in terms if isinstance(t, ox.NamedNode)})
+    if not named:
+        return None
+    return f"VALUES {var} {{ {' '.join(named)} }}"
+
+
+def describe_nodes(store: ox.Store, nodes: Iterable[Term]) -> tuple[dict[Term, str], dict[Term, str]]:
+    """Labels (English first) and owning communities of the given IRIs in the candidate."""
+    nodes = list(nodes)
+    values = _values_clause("?s", nodes)
+    if values is None:
+        return {}, {}
+    labels = _best_labels(
+        store.query(f"SELECT ?s ?label WHERE {{ {values} ?s <{RDFS}label>|<{SKOS}prefLabel> ?label . }}"),
+        "s",
+    )
+    communities: dict[Term, str] = {}
+    query = (f"SELECT ?s ?c WHERE {{ {values} {{ ?s <{LCC}community> ?c . }} "
+             f"UNION {{ ?s a <{LCC}Community> . BIND (?s AS ?c) }} }}")
+    for row in store.query(query):
+        communities.setdefault(row["s"], row["c"].value)
+    return labels, communities
+
+
+def build_report(
+    raw: list[RawResult],
+    store: ox.Store,
+    shapes: dict[str, ShapeInfo],
+    *,
+    community_id: str | None = None,
+    engine: str = "fast",
+) -> Report:
+    """Add labels, hints, criteria and communities to raw results; sort and de-duplicate them."""
+    unique = list(dict.fromkeys(raw))
+    nodes = {r.focus_node for r in unique} | {r.value for r in unique if isinstance(r.value, ox.NamedNode)}
+    labels, communities = describe_nodes(store, nodes)
+    results = []
+    for r in unique:
+        info = shapes.get(r.source_shape.value)
+        results.append(
+            Result(
+                focus_node=r.focus_node,
+                path=r.path,
+                value=r.value,
+                source_shape=r.source_shape.value,
+                severity=r.severity,
+                message=r.message,
+                component=r.component.value,
+                hint=info.hint if info else None,
+                criterion=info.criterion if info else None,
+                label=labels.get(r.focus_node),
+                value_label=labels.get(r.value) if r.value is not None else None,
+                community=communities.get(r.focus_node),
+            )
+        )
+    results.sort(key=Result.sort_key)
+    return Report(results=results, community_id=community_id, engine=engine, shapes=shapes)
