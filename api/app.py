@@ -14,7 +14,10 @@ from fastapi.templating import Jinja2Templates
 from lcc_graph.catalogue import load_catalogue
 from lcc_graph.framework import install_framework
 from lcc_graph.uploads import reconcile
-from lcc_graph.store.stores import open_stores
+from lcc_graph.errors import StoreError
+from lcc_graph.namespaces import GRAPHS
+from lcc_graph.store.remote import RemoteStore
+from lcc_graph.store.stores import Stores, open_remote_stores, open_stores
 from lcc_graph.store.workers import ReadLimits
 
 from .errors import install_error_handlers
@@ -25,24 +28,36 @@ HERE = Path(__file__).resolve().parent
 log = logging.getLogger("lcc.api")
 
 
+def _open(settings: Settings) -> Stores:
+    """The stores the settings ask for: embedded (default) or a remote SPARQL engine."""
+    if settings.store == "embedded":
+        return open_stores(settings.data_dir)
+    if not settings.remote_query_url:
+        raise StoreError("LCC_STORE=remote needs LCC_REMOTE_QUERY_URL (and LCC_REMOTE_UPDATE_URL)")
+    engine = RemoteStore(settings.remote_query_url, settings.remote_update_url, timeout_s=settings.query_timeout_s,
+                         engine=settings.remote_engine, graph_prefix=GRAPHS)
+    return open_remote_stores(settings.data_dir, engine)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service. The app owns its stores from start-up to shutdown."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        stores = open_stores(settings.data_dir)
+        stores = _open(settings)
         try:
             install_framework(stores.public)
             dropped = reconcile(stores)
             if dropped:
                 log.warning("dropped %d version(s) recorded but never committed: %s", len(dropped), dropped)
-            stores.start_readers(
-                settings.data_dir / "checkpoints",
-                size=settings.query_workers,
-                limits=ReadLimits(timeout_s=settings.query_timeout_s, max_rows=settings.max_result_rows,
-                                  max_bytes=settings.max_result_bytes, memory_bytes=settings.worker_memory_bytes),
-            )
+            if settings.store == "embedded":
+                stores.start_readers(
+                    settings.data_dir / "checkpoints",
+                    size=settings.query_workers,
+                    limits=ReadLimits(timeout_s=settings.query_timeout_s, max_rows=settings.max_result_rows,
+                                      max_bytes=settings.max_result_bytes, memory_bytes=settings.worker_memory_bytes),
+                )
             app.state.stores = stores
             yield
         finally:

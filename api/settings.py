@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,6 +15,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LCC_", extra="ignore")
 
     data_dir: Path = Path("data")
+    store: Literal["embedded", "remote"] = "embedded"
+    remote_engine: Literal["oxigraph", "virtuoso", "generic"] = "oxigraph"
+    remote_query_url: str | None = None
+    remote_update_url: str | None = None
     admin_token: SecretStr | None = None
     query_timeout_s: float = 20.0
     max_query_bytes: int = 20_000

@@ -77,6 +77,14 @@ class Stores:
         self.private.close()
 
 
+def open_remote_stores(data_dir: str | Path, public) -> Stores:
+    """A remote public engine (a RemoteStore) with the private store kept embedded under data_dir.
+
+    Reads then go straight to the engine, bounded by its own timeout and the client's.
+    """
+    return Stores(public=public, private=EmbeddedStore(Path(data_dir) / "private"))
+
+
 def open_stores(data_dir: str | Path) -> Stores:
     """Open (or create) ``public/`` and ``private/`` under a data directory."""
     data_dir = Path(data_dir)

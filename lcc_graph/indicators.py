@@ -1,0 +1,333 @@
+"""Indicators as data: computed by catalogue queries, stored as DQV measurements in assessment graphs.
+
+Each ``lcc:Indicator`` of ``ontology/indicators.ttl`` names the catalogue query that computes it
+(``lcc:computedBy``). That query returns, per community, ``?count`` (what the indicator counts),
+``?base`` (what a share is taken of; absent for a plain count) and ``?value``. A community's
+assessment graph then holds one ``dqv:QualityMeasurement`` per indicator and normalisation:
+
+- ``raw``: the value itself (count / base, or the count);
+- ``per-1000-inhabitants``: count x 1000 / ``lcc:population``;
+- ``per-available-resource`` / ``per-potential-resource``: count / the number of the community's
+  ``lcc:Resource`` items of that availability (amounts come in units that cannot be added, so
+  each declared resource is one unit of resource).
+
+A measurement whose denominator is missing or zero is left out. ``resource-relative-indicators``
+and ``peer-comparison`` read these measurements instead of recomputing the world.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .catalogue import Catalogue, default_catalogue
+from .namespaces import (
+    DQV,
+    GRAPHS,
+    LCC,
+    PROV,
+    RDF,
+    XSD,
+    community_graph,
+    community_id_of_graph,
+    community_iri,
+)
+from .resources import data_dir
+from .store.base import QueryResult
+
+INDICATORS = "https://w3id.org/lcc/indicators/"
+NORMALISATIONS = "https://w3id.org/lcc/normalisations/"
+NORMALISATION_SLUGS = ("raw", "per-1000-inhabitants", "per-available-resource", "per-potential-resource")
+CONTEXT_QUERY = "community-context"
+_PLACES = Decimal("0.000001")
+
+_A = ox.NamedNode(RDF + "type")
+_MEASUREMENT = ox.NamedNode(DQV + "QualityMeasurement")
+_MEASUREMENT_OF = ox.NamedNode(DQV + "isMeasurementOf")
+_COMPUTED_ON = ox.NamedNode(DQV + "computedOn")
+_VALUE = ox.NamedNode(DQV + "value")
+_COMMUNITY = ox.NamedNode(LCC + "community")
+_NORMALISATION = ox.NamedNode(LCC + "normalisation")
+_NUMERATOR = ox.NamedNode(LCC + "numerator")
+_DENOMINATOR = ox.NamedNode(LCC + "denominator")
+_ASSESSMENT = ox.NamedNode(LCC + "Assessment")
+_AVAILABLE = ox.NamedNode(LCC + "availableResources")
+_POTENTIAL = ox.NamedNode(LCC + "potentialResources")
+_FRAMEWORK_VERSION = ox.NamedNode(LCC + "frameworkVersion")
+_GENERATED = ox.NamedNode(PROV + "generatedAtTime")
+_DECIMAL = ox.NamedNode(XSD + "decimal")
+_INTEGER = ox.NamedNode(XSD + "integer")
+_DATETIME = ox.NamedNode(XSD + "dateTime")
+
+_INDICATORS_QUERY = """
+PREFIX lcc: <https://w3id.org/lcc#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?indicator ?criterion ?query (SAMPLE(?l) AS ?label) WHERE {
+  ?indicator a lcc:Indicator ; lcc:criterion ?criterion ; lcc:computedBy ?query .
+  OPTIONAL { ?indicator rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "en")) }
+} GROUP BY ?indicator ?criterion ?query ORDER BY ?indicator
+"""
+_VERSION_QUERY = """
+PREFIX lcc: <https://w3id.org/lcc#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?version WHERE {
+  ?version a lcc:FrameworkVersion .
+  OPTIONAL { ?newer prov:wasRevisionOf ?version }
+  FILTER(!BOUND(?newer))
+} ORDER BY ?version LIMIT 1
+"""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of ``ontology/indicators.ttl``."""
+
+    iri: str
+    criterion: str
+    query_id: str
+    label: str
+
+    @property
+    def slug(self) -> str:
+        """The last segment of the indicator's IRI."""
+        return self.iri.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a community's indicators are read against."""
+
+    population: Decimal | None
+    available: int
+    potential: int
+
+
+def load_indicators(path: str | Path | None = None) -> list[Indicator]:
+    """The indicators declared in ``indicators.ttl`` (the shipped ontology by default)."""
+    return list(_load_indicators(str(path or data_dir("ontology") / "indicators.ttl")))
+
+
+@lru_cache(maxsize=4)
+def _load_indicators(path: str) -> tuple[Indicator, ...]:
+    store = ox.Store()
+    store.bulk_extend(ox.parse(path=path, format=ox.RdfFormat.TURTLE))
+    out = []
+    for row in store.query(_INDICATORS_QUERY):
+        query = row["query"].value
+        if not query.startswith("https://w3id.org/lcc/queries/"):
+            raise ValueError(f"{path}: {row['indicator'].value} is computed by {query}, not a catalogue query")
+        label = row["label"]
+        out.append(
+            Indicator(
+                iri=row["indicator"].value,
+                criterion=row["criterion"].value,
+                query_id=query.rsplit("/", 1)[-1],
+                label=label.value if label is not None else "",
+            )
+        )
+    return tuple(out)
+
+
+def assessment_iri(community_id: str) -> str:
+    """``https://w3id.org/lcc/communities/{id}/assessment``."""
+    return community_iri(community_id) + "/assessment"
+
+
+def measurement_iri(community_id: str, indicator: Indicator, normalisation: str) -> str:
+    """``https://w3id.org/lcc/communities/{id}/assessment/{indicator}/{normalisation}``."""
+    return f"{assessment_iri(community_id)}/{indicator.slug}/{normalisation}"
+
+
+def compute_indicators(
+    store,
+    community_id: str,
+    *,
+    data: Iterable[ox.Triple] | None = None,
+    catalogue: Catalogue | None = None,
+    now: datetime | None = None,
+) -> list[ox.Triple]:
+    """The assessment graph of one community: its ``lcc:Assessment`` and every measurement.
+
+    Reads the community's data graph from ``store`` (an EmbeddedStore, or Stores whose public
+    store is used), or, when ``data`` is given, those triples instead (the candidate data of an
+    upload, before it is stored, so that data, findings and assessment go in one transaction).
+    """
+    store = getattr(store, "public", store)
+    catalogue = catalogue or default_catalogue()
+    iri = community_iri(community_id)
+    if data is not None:
+        memory = ox.Store()
+        memory.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in data)
+
+        def run(sparql: str) -> list[dict]:
+            return QueryResult.from_pyoxigraph(memory.query(sparql)).rows()
+    else:
+        graph = community_graph(community_id, "data")
+
+        def run(sparql: str) -> list[dict]:
+            return store.query(sparql, default_graph=[graph]).rows()
+
+    bind = {"community": iri}
+    context_rows = run(catalogue.get(CONTEXT_QUERY).bind(bind))
+    if not context_rows:
+        return []
+    results = {
+        ind.iri: run(catalogue.get(ind.query_id).bind(bind)) for ind in load_indicators()
+    }
+    return _assessment_triples(
+        community_id,
+        _context(context_rows[0]),
+        {k: (rows[0] if rows else None) for k, rows in results.items()},
+        framework_version(store),
+        now,
+    )
+
+
+def assess_all(
+    stores,
+    progress: Callable[[str], None] | None = None,
+    *,
+    catalogue: Catalogue | None = None,
+    batch: int = 100,
+    now: datetime | None = None,
+) -> int:
+    """Recompute and store every community's assessment graph; returns how many were assessed.
+
+    Each indicator query runs once over all community data graphs; the assessment graphs are then
+    replaced ``batch`` communities per transaction (each graph is replaced whole).
+    """
+    store = getattr(stores, "public", stores)
+    catalogue = catalogue or default_catalogue()
+    data_graphs = [g for g in store.graphs() if g.startswith(GRAPHS + "communities/") and g.endswith("/data")]
+    ids = sorted(i for i in (community_id_of_graph(g) for g in data_graphs) if i)
+    if not ids:
+        return 0
+
+    def run(query_id: str) -> dict[str, dict]:
+        rows = store.query(catalogue.get(query_id).bind({}), default_graph=data_graphs).rows()
+        return {row["community"].value: row for row in rows if "community" in row}
+
+    contexts = run(CONTEXT_QUERY)
+    indicators = load_indicators()
+    results = {ind.iri: run(ind.query_id) for ind in indicators}
+    version = framework_version(store)
+    when = now or datetime.now(timezone.utc)
+    pending: dict[str, list[ox.Triple]] = {}
+    done = 0
+    for community_id in ids:
+        iri = community_iri(community_id)
+        if iri in contexts:
+            rows = {ind.iri: results[ind.iri].get(iri) for ind in indicators}
+            triples = _assessment_triples(community_id, _context(contexts[iri]), rows, version, when)
+        else:
+            triples = []
+        pending[community_graph(community_id, "assessment")] = triples
+        done += 1
+        if progress:
+            progress(community_id)
+        if len(pending) >= batch:
+            store.replace_graphs(pending)
+            pending = {}
+    if pending:
+        store.replace_graphs(pending)
+    return done
+
+
+def framework_version(store) -> str | None:
+    """The IRI of the newest framework version in the framework graphs (none revises it)."""
+    store = getattr(store, "public", store)
+    graphs = [g for g in store.graphs() if g.startswith(GRAPHS + "framework/")]
+    if not graphs:
+        return None
+    rows = store.query(_VERSION_QUERY, default_graph=graphs).rows()
+    return rows[0]["version"].value if rows else None
+
+
+def _context(row: Mapping[str, ox.Literal]) -> Context:
+    population = row.get("population")
+    return Context(
+        population=Decimal(population.value) if population is not None else None,
+        available=int(row["availableResources"].value),
+        potential=int(row["potentialResources"].value),
+    )
+
+
+def _assessment_triples(
+    community_id: str,
+    context: Context,
+    rows: Mapping[str, Mapping[str, ox.Literal] | None],
+    version: str | None,
+    now: datetime | None,
+) -> list[ox.Triple]:
+    community = ox.NamedNode(community_iri(community_id))
+    assessment = ox.NamedNode(assessment_iri(community_id))
+    when = (now or datetime.now(timezone.utc)).isoformat()
+    triples = [
+        ox.Triple(assessment, _A, _ASSESSMENT),
+        ox.Triple(assessment, _COMMUNITY, community),
+        ox.Triple(assessment, _GENERATED, ox.Literal(when, datatype=_DATETIME)),
+        ox.Triple(assessment, _AVAILABLE, _integer(context.available)),
+        ox.Triple(assessment, _POTENTIAL, _integer(context.potential)),
+    ]
+    if version:
+        triples.append(ox.Triple(assessment, _FRAMEWORK_VERSION, ox.NamedNode(version)))
+    by_iri = {ind.iri: ind for ind in load_indicators()}
+    for indicator_iri, row in rows.items():
+        if row is None or "count" not in row:
+            continue
+        indicator = by_iri[indicator_iri]
+        count = Decimal(row["count"].value)
+        base = Decimal(row["base"].value) if "base" in row else None
+        forms: list[tuple[str, Decimal, Decimal | None]] = []
+        if "value" in row:
+            forms.append(("raw", Decimal(row["value"].value), base))
+        if context.population:
+            forms.append(("per-1000-inhabitants", count * 1000 / context.population, context.population / 1000))
+        if context.available:
+            forms.append(("per-available-resource", count / context.available, Decimal(context.available)))
+        if context.potential:
+            forms.append(("per-potential-resource", count / context.potential, Decimal(context.potential)))
+        for normalisation, value, denominator in forms:
+            m = ox.NamedNode(measurement_iri(community_id, indicator, normalisation))
+            triples += [
+                ox.Triple(m, _A, _MEASUREMENT),
+                ox.Triple(m, _COMMUNITY, community),
+                ox.Triple(m, _COMPUTED_ON, community),
+                ox.Triple(m, _MEASUREMENT_OF, ox.NamedNode(indicator.iri)),
+                ox.Triple(m, _NORMALISATION, ox.NamedNode(NORMALISATIONS + normalisation)),
+                ox.Triple(m, _VALUE, _decimal(value)),
+                ox.Triple(m, _NUMERATOR, _decimal(count)),
+            ]
+            if denominator is not None:
+                triples.append(ox.Triple(m, _DENOMINATOR, _decimal(denominator)))
+    return triples
+
+
+def _decimal(value: Decimal) -> ox.Literal:
+    """An xsd:decimal rounded to six places, without trailing zeros."""
+    rounded = value.quantize(_PLACES, rounding=ROUND_HALF_EVEN).normalize()
+    text = format(rounded, "f")
+    return ox.Literal(text, datatype=_DECIMAL)
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_INTEGER)
+
+
+__all__ = [
+    "Indicator",
+    "INDICATORS",
+    "NORMALISATIONS",
+    "assess_all",
+    "assessment_iri",
+    "compute_indicators",
+    "framework_version",
+    "load_indicators",
+    "measurement_iri",
+]
