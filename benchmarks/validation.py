@@ -86,18 +86,19 @@ def bench(name: str, triples: list[ox.Triple], args) -> dict:
     row["checks"] = check_time
     row["results"] = len(report.results)
     reference_sets = {}
-    data = rdflib_graph(store_triples(store)) if (args.turbo or args.pyshacl_max) else None
+    wanted = args.turbo_limit(name) or args.pyshacl_max_triples(name)
+    data = rdflib_graph(store_triples(store)) if wanted else None
     shapes = shapes_rdflib()
-    if args.turbo:
+    if args.turbo_limit(name):
         try:
             import pyshacl_turbo
         except ImportError:
             row["turbo"] = None
-            row["turbo_note"] = "pyshacl-turbo not installed"
+            print("pyshacl-turbo is not installed: skipped (pip install pyshacl-turbo)", file=sys.stderr)
         else:
             row["turbo"], results = timed(lambda: run_reference(pyshacl_turbo, data, shapes), 1)
             reference_sets["turbo"] = keys(results)
-    if args.pyshacl_max and row["triples"] <= args.pyshacl_max_triples(name):
+    if args.pyshacl_max_triples(name):
         import pyshacl
 
         row["pyshacl"], results = timed(lambda: run_reference(pyshacl, data, shapes), 1)
@@ -136,7 +137,8 @@ def main() -> int:
     parser.add_argument("--no-large", action="store_true", help="skip the large single community")
     parser.add_argument("--pyshacl-max", type=int, default=100,
                         help="run pySHACL up to this many communities (0: never); it takes minutes at 100")
-    parser.add_argument("--no-turbo", dest="turbo", action="store_false", help="skip pyshacl-turbo")
+    parser.add_argument("--turbo-max", type=int, default=100,
+                        help="run pyshacl-turbo up to this many communities (0: never); it grows faster than linearly")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the fast engine (median)")
     args = parser.parse_args()
 
@@ -145,17 +147,19 @@ def main() -> int:
     communities = list(demo.generate(biggest, 0))
     print(f"generated {biggest} demo communities in {time.perf_counter() - start:.1f} s", file=sys.stderr)
 
-    limits: dict[str, int] = {}
+    pyshacl_on: dict[str, bool] = {}
+    turbo_on: dict[str, bool] = {}
     datasets: list[tuple[str, list[ox.Triple]]] = []
     if not args.no_large:
         name, data = merged_large(communities)
         datasets.append((name, data))
-        limits[name] = 10**9 if args.pyshacl_max else 0
+        pyshacl_on[name], turbo_on[name] = args.pyshacl_max > 0, args.turbo_max > 0
     for n in args.sizes:
         name = f"{n} communities"
         datasets.append((name, [t for c in communities[:n] for t in c.triples]))
-        limits[name] = 10**9 if n <= args.pyshacl_max else 0
-    args.pyshacl_max_triples = lambda name: limits[name]
+        pyshacl_on[name], turbo_on[name] = n <= args.pyshacl_max, n <= args.turbo_max
+    args.pyshacl_max_triples = pyshacl_on.__getitem__
+    args.turbo_limit = turbo_on.__getitem__
 
     rows = []
     for name, data in datasets:

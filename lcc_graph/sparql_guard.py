@@ -85,8 +85,16 @@ def _walk(node: object, seen: set[int] | None = None):
             yield from _walk(item, seen)
 
 
-def check_read_query(text: str, limits: QueryLimits = QueryLimits()) -> str:
-    """Check an ad hoc read query and return its form (SELECT, ASK, CONSTRUCT, DESCRIBE).
+@dataclass(frozen=True)
+class ReadQuery:
+    """What the checks learnt of a read query."""
+
+    form: str
+    has_dataset: bool  # FROM / FROM NAMED: the query names its own (local) graphs
+
+
+def check_read_query(text: str, limits: QueryLimits = QueryLimits()) -> ReadQuery:
+    """Check an ad hoc read query; returns its form (SELECT, ASK, CONSTRUCT, DESCRIBE) and dataset.
 
     Refuses, with a message that says why: text over the size or nesting limits, updates,
     malformed queries, and ``SERVICE`` anywhere in the parsed query (the engines would call out).
@@ -106,9 +114,11 @@ def check_read_query(text: str, limits: QueryLimits = QueryLimits()) -> str:
     except RecursionError as exc:
         raise QueryError("the query nests too deeply to parse") from exc
     form = "SELECT"
+    has_dataset = False
     for comp in _walk(parsed):
         if comp.name == "ServiceGraphPattern":
             raise QueryError("SERVICE is not allowed: this endpoint never calls other endpoints")
         if comp.name in ("SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery"):
             form = comp.name[: -len("Query")].upper()
-    return form
+            has_dataset = has_dataset or bool(dict.get(comp, "datasetClause"))
+    return ReadQuery(form, has_dataset)

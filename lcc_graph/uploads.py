@@ -85,7 +85,7 @@ def prepare(
 
     With ``reject`` a structure violation raises ValidationRejected carrying the report.
     """
-    from .indicators import compute_indicators_for
+    from .indicators import compute_indicators
     from .validation import validate
 
     label = access.registered(stores.private).get(community_id, community_id)
@@ -100,7 +100,7 @@ def prepare(
             report,
         )
     findings = report.findings_triples() if report.conforms else []
-    assessment = compute_indicators_for(triples, community_id) if report.conforms else []
+    assessment = compute_indicators(stores.public, community_id, data=triples) if report.conforms else []
     return Prepared(community_id, triples, report, findings, assessment, digest, parsed.media_type)
 
 

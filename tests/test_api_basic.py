@@ -97,3 +97,10 @@ def test_sparql_service_description(client):
 def test_unsupported_post_media_type(client):
     r = client.post("/sparql", content="x", headers={"Content-Type": "application/pdf"})
     assert r.status_code == 415
+
+
+def test_query_dataset_from_clauses_name_local_graphs(client):
+    q = PREFIX + "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/lcc/graphs/framework/criteria> WHERE { ?c a lcc:Criterion }"
+    assert client.get("/sparql", params={"query": q}).json()["results"]["bindings"][0]["n"]["value"] == "21"
+    q = PREFIX + "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/lcc/graphs/framework/lcc> WHERE { ?c a lcc:Criterion }"
+    assert client.get("/sparql", params={"query": q}).json()["results"]["bindings"][0]["n"]["value"] == "0"

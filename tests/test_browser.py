@@ -99,14 +99,18 @@ def community_token(base: str, cid: str, label: str) -> str:
     return r.json()["token"]
 
 
-def community_turtle(cid: str) -> str:
-    """The smallest demo community's data, moved to another community id (N-Triples is Turtle)."""
+def community_turtle(cid: str, label: str) -> str:
+    """The smallest demo community's data, moved to another community id and label (N-Triples is Turtle)."""
+    import pyoxigraph as ox
+
     from lcc_graph import demo
 
     smallest = min(demo.generate(12, 0), key=lambda c: len(c.triples))
-    import pyoxigraph as ox
-
-    text = ox.serialize(smallest.triples, format=ox.RdfFormat.N_TRIPLES).decode()
+    me = ox.NamedNode(f"{LCC}communities/{smallest.id}")
+    rdfs_label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    triples = [t for t in smallest.triples if not (t.subject == me and t.predicate == rdfs_label)]
+    triples.append(ox.Triple(me, rdfs_label, ox.Literal(label, language="en")))
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
     return text.replace(f"{LCC}communities/{smallest.id}", f"{LCC}communities/{cid}")
 
 
@@ -174,7 +178,7 @@ def test_pages_links_network_and_languages(page, server):
 def test_upload_rejected_then_accepted(page, server):
     pg = page
     token = community_token(server, "riverside", "Riverside")
-    good = community_turtle("riverside")
+    good = community_turtle("riverside", "Riverside")
     bad = good + (f"<{LCC}communities/riverside/partnerships/lonely> a <https://w3id.org/lcc#Partnership> ;\n"
                   f"  <https://w3id.org/lcc#community> <{LCC}communities/riverside> ;\n"
                   f"  <http://www.w3.org/2000/01/rdf-schema#label> \"A partnership of one\"@en ;\n"
@@ -186,8 +190,9 @@ def test_upload_rejected_then_accepted(page, server):
         pg.get_by_label("Community token", exact=True).fill(token)
         pg.get_by_label("Data file", exact=True).set_input_files(files=[{"name": name, "mimeType": "text/turtle",
                                                               "buffer": body.encode()}])
-        with pg.expect_navigation():
+        with pg.expect_navigation() as navigation:
             pg.get_by_role("button", name="Check and upload").click()
+        assert navigation.value.status in (200, 422), pg.locator("main").inner_text()
 
     submit(bad, "riverside-bad.ttl")
     assert pg.url.startswith(server + "/communities/riverside/data")

@@ -78,7 +78,7 @@ def test_billion_laughs_is_refused_at_once(app_client):
     (b"x" * 60_000, "text/turtle", 413, "limit"),
     (GOOD, "application/pdf", 415, "unsupported media type"),
     ("<../riverside> <https://w3id.org/lcc#note> \"caf\u00e9\" .".encode("latin-1"), "text/turtle", 400, "UTF-8"),
-    (GOOD + b"<../riverside> lcc:population 5000 ;\n  lcc:stage .\n", "text/turtle", 400, "line 3"),
+    (GOOD + b"<../riverside> lcc:population 5000 ;\n  lcc:stage .\n", "text/turtle", 400, "line 4 column 13"),
     (b"".join(b"<../riverside> <https://w3id.org/lcc#n%d> 1 .\n" % i for i in range(501)), "text/turtle", 400, "too many triples"),
 ])
 def test_upload_limits_and_errors_leave_the_store_as_it_was(app_client, body, media, status, needle):

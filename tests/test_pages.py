@@ -67,6 +67,22 @@ def local_only(text: str) -> None:
     assert "@import" not in text and "url(http" not in text
 
 
+@pytest.fixture(scope="module")
+def site(demo_dir, tmp_path_factory):
+    """One app over a copy of the demo data, shared by the tests that only read."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    data = tmp_path_factory.mktemp("pages") / "data"
+    shutil.copytree(demo_dir, data)
+    with TestClient(create_app(Settings(data_dir=data, admin_token="admin-secret"))) as c:
+        yield c
+
+
 @pytest.fixture
 def token(client):
     """A token for the demo community 'nedelgate' (registered for the test through the admin API)."""
@@ -77,29 +93,29 @@ def token(client):
     return r.json()["token"]
 
 
-def test_home_page_counts_and_ways_in(client):
-    p = page(client, "/")
+def test_home_page_counts_and_ways_in(site):
+    p = page(site, "/")
     assert p.root == {"lang": "en", "dir": "ltr"}
     assert "21 criteria" in p.text and "95 statements" in p.text and "12 communities" in p.text
     hrefs = {a["href"] for a in p.find("a")}
     assert {"/criteria?lang=en", "/communities?lang=en", "/queries?lang=en", "/upload?lang=en",
             "/sparql?format=html&lang=en"} <= hrefs
     assert p.find("main", id="main") and p.find("nav") and p.find("a", class_="skip")
-    assert client.get("/").json()["service"] == "lcc-graph"  # the API answer is unchanged
+    assert site.get("/").json()["service"] == "lcc-graph"  # the API answer is unchanged
 
 
 @pytest.mark.parametrize("lang, word", [("he", "קריטריונים"), ("ar", "المعايير")])
-def test_hebrew_and_arabic_are_right_to_left(client, lang, word):
+def test_hebrew_and_arabic_are_right_to_left(site, lang, word):
     for url in ("/", "/criteria", "/communities", "/communities/nedelgate", "/upload", "/queries", "/sparql"):
-        p = page(client, f"{url}?lang={lang}")
+        p = page(site, f"{url}?lang={lang}")
         assert p.root == {"lang": lang, "dir": "rtl"}, url
         assert word in p.text, url
-    by_header = client.get("/criteria", headers={**HTML, "Accept-Language": f"{lang},en;q=0.5"})
+    by_header = site.get("/criteria", headers={**HTML, "Accept-Language": f"{lang},en;q=0.5"})
     assert f'dir="rtl"' in by_header.text and f'lang="{lang}"' in by_header.text
 
 
-def test_language_links_keep_the_page_and_its_parameters(client):
-    p = page(client, "/communities?sort=population&lang=he")
+def test_language_links_keep_the_page_and_its_parameters(site):
+    p = page(site, "/communities?sort=population&lang=he")
     langs = {a.get("hreflang"): a["href"] for a in p.find("a") if a.get("hreflang")}
     assert langs["en"] == "/communities?sort=population&lang=en"
     assert langs["ar"] == "/communities?sort=population&lang=ar"
@@ -107,20 +123,20 @@ def test_language_links_keep_the_page_and_its_parameters(client):
     assert any(a["href"] == "/communities/nedelgate?lang=he" for a in p.find("a"))
 
 
-def test_criteria_list_and_page(client):
-    p = page(client, "/criteria")
+def test_criteria_list_and_page(site):
+    p = page(site, "/criteria")
     assert len(p.find("section", class_="criterion")) == 21
     assert len(p.find("li")) >= 95
-    p = page(client, "/criteria/partnerships")
+    p = page(site, "/criteria/partnerships")
     assert "Partnership within one sector" in p.text
     assert "Warning" in p.text and "What to change:" in p.text
     assert "To what extent are different sectors collaborating" in p.text  # a dialogue question
     assert p.find("a", href="/communities/carnenwell?lang=en")  # the communities' evidence
-    assert page(client, "/criteria/partnerships?lang=he").root["dir"] == "rtl"
+    assert page(site, "/criteria/partnerships?lang=he").root["dir"] == "rtl"
 
 
-def test_communities_list_is_sortable(client):
-    p = page(client, "/communities?sort=partners")
+def test_communities_list_is_sortable(site):
+    p = page(site, "/communities?sort=partners")
     table = p.find("table", id="communities")
     assert table and "sortable" in table[0]["class"]
     heads = p.find("th", scope="col")
@@ -130,10 +146,10 @@ def test_communities_list_is_sortable(client):
     assert rows[0] == "/communities/nedelgate?lang=en"  # the most partners first
 
 
-def test_community_page_draws_one_node_per_partner(client):
-    partners = sparql_count(client, LCC + """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
+def test_community_page_draws_one_node_per_partner(site):
+    partners = sparql_count(site, LCC + """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
       ?p a lcc:Partner ; lcc:community <https://w3id.org/lcc/communities/nedelgate> }""")
-    p = page(client, "/communities/nedelgate")
+    p = page(site, "/communities/nedelgate")
     assert len(p.find("circle", class_="node")) == partners > 40
     assert len(p.find("text", class_="node-label")) == partners  # labels stay on at this size
     assert len(p.find("path", class_="edge")) > 0
@@ -144,16 +160,16 @@ def test_community_page_draws_one_node_per_partner(client):
                     "Stage and dialogue"):
         assert heading in p.text
     assert p.find("a", href="/communities/nedelgate/dialogue?lang=en")
-    small = page(client, "/communities/stanerwick")
-    assert len(small.find("circle", class_="node")) == sparql_count(client, LCC + """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
+    small = page(site, "/communities/stanerwick")
+    assert len(small.find("circle", class_="node")) == sparql_count(site, LCC + """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
       ?p a lcc:Partner ; lcc:community <https://w3id.org/lcc/communities/stanerwick> }""")
 
 
-def test_network_page(client):
-    p = page(client, "/communities/nedelgate/network")
+def test_network_page(site):
+    p = page(site, "/communities/nedelgate/network")
     assert p.find("svg", class_="network-svg")
     assert "Show partnerships as nodes" in p.text
-    b = page(client, "/communities/nedelgate/network?view=bipartite")
+    b = page(site, "/communities/nedelgate/network?view=bipartite")
     assert b.find("rect", class_="partnership-node")
 
 
@@ -174,43 +190,43 @@ def test_dialogue_page_and_recording_an_answer(client, token):
     assert wrong.status_code in (401, 403) and "text/html" in wrong.headers["content-type"]
 
 
-def test_upload_form_and_its_fallback(client):
-    p = page(client, "/upload?community=nedelgate")
+def test_upload_form_and_its_fallback(site):
+    p = page(site, "/upload?community=nedelgate")
     form = p.find("form", id="upload-form")[0]
     assert form["enctype"] == "multipart/form-data" and form["method"] == "post"
     assert form["data-action-template"] == "/communities/{id}/data"
     for field in ("community", "token", "file"):
         assert p.find("label", for_=field), field
     assert p.find("input", id="community")[0]["value"] == "nedelgate"
-    r = client.post("/upload", data={"community": "riverside", "token": "t"}, files={"file": ("a.ttl", b"", "text/turtle")},
+    r = site.post("/upload", data={"community": "riverside", "token": "t"}, files={"file": ("a.ttl", b"", "text/turtle")},
                     follow_redirects=False)
     assert r.status_code == 307 and r.headers["location"] == "/communities/riverside/data"
-    bad = client.post("/upload", data={"community": "Not A Slug"}, headers=HTML)
+    bad = site.post("/upload", data={"community": "Not A Slug"}, headers=HTML)
     assert bad.status_code == 400 and "text/html" in bad.headers["content-type"]
 
 
-def test_sparql_editor_and_the_protocol_unchanged(client):
-    p = page(client, "/sparql")
+def test_sparql_editor_and_the_protocol_unchanged(site):
+    p = page(site, "/sparql")
     assert p.find("textarea", id="query") and p.find("label", for_="query")
     assert p.find("script", src="/static/sparql.js")
     assert p.find("select", id="examples")
-    assert page(client, "/sparql?format=html&query=ASK%20%7B%7D").find("form", id="sparql-form")[0]["data-run-now"] == "true"
-    r = client.get("/sparql")  # no Accept: the service description, as before
+    assert page(site, "/sparql?format=html&query=ASK%20%7B%7D").find("form", id="sparql-form")[0]["data-run-now"] == "true"
+    r = site.get("/sparql")  # no Accept: the service description, as before
     assert r.headers["content-type"].startswith("text/turtle") and "sd:Service" in r.text
-    r = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"})
+    r = site.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"})
     assert r.json()["boolean"] is True
 
 
-def test_queries_pages(client):
-    p = page(client, "/queries")
+def test_queries_pages(site):
+    p = page(site, "/queries")
     assert p.find("h1")
-    catalogue = client.app.state.catalogue
+    catalogue = site.app.state.catalogue
     if not len(catalogue):
         pytest.skip("the query catalogue is empty")
     q = next(iter(catalogue))
     listed = [a["href"] for a in p.find("a")]
-    assert f"/queries/{q.id}" in listed
-    qp = page(client, f"/queries/{q.id}?" + "&".join(f"{n}={p_.default}" for n, p_ in q.params.items() if p_.default))
+    assert f"/queries/{q.id}?lang=en" in listed
+    qp = page(site, f"/queries/{q.id}?" + "&".join(f"{n}={p_.default}" for n, p_ in q.params.items() if p_.default))
     form = qp.find("form", id="query-form")[0]
     assert form["method"] == "get" and form["action"] == f"/queries/{q.id}"
     for name in q.params:
@@ -218,26 +234,26 @@ def test_queries_pages(client):
     assert qp.find("a", id="csv-link")
 
 
-def test_errors_are_pages_for_browsers_and_json_for_programs(client):
-    p = page(client, "/nowhere", 404)
+def test_errors_are_pages_for_browsers_and_json_for_programs(site):
+    p = page(site, "/nowhere", 404)
     assert "Not found" in p.text and p.find("a", href="/?lang=en")
-    assert client.get("/nowhere").json() == {"error": "not_found", "message": "Not Found"}
-    p = page(client, "/communities/atlantis", 404)
+    assert site.get("/nowhere").json() == {"error": "not_found", "message": "Not Found"}
+    p = page(site, "/communities/atlantis", 404)
     assert "atlantis" in p.text
-    body = client.get("/communities/atlantis").json()
+    body = site.get("/communities/atlantis").json()
     assert body["error"] == "not_found" and "atlantis" in body["message"]
-    p = page(client, "/communities/atlantis?lang=ar", 404)
+    p = page(site, "/communities/atlantis?lang=ar", 404)
     assert p.root["dir"] == "rtl" and "غير موجود" in p.text
-    r = client.get("/communities?sort=nonsense", headers=HTML)
+    r = site.get("/communities?sort=nonsense", headers=HTML)
     assert r.status_code == 400 and "text/html" in r.headers["content-type"]
-    assert client.get("/communities?sort=nonsense").json()["error"] == "bad_request"
+    assert site.get("/communities?sort=nonsense").json()["error"] == "bad_request"
 
 
 @pytest.mark.parametrize("url", ["/", "/criteria", "/criteria/inclusion", "/communities", "/communities/nedelgate",
                                  "/communities/nedelgate/network", "/communities/nedelgate/dialogue", "/upload",
                                  "/queries", "/sparql", "/nowhere"])
-def test_pages_load_nothing_from_elsewhere_and_are_labelled(client, url):
-    r = client.get(url, headers=HTML)
+def test_pages_load_nothing_from_elsewhere_and_are_labelled(site, url):
+    r = site.get(url, headers=HTML)
     local_only(r.text)
     p = Page(r.text)
     assert p.find("main") and p.find("header") and p.find("footer")
@@ -249,9 +265,9 @@ def test_pages_load_nothing_from_elsewhere_and_are_labelled(client, url):
     assert "lang" in p.root and "dir" in p.root and ids
 
 
-def test_static_files_are_served(client):
+def test_static_files_are_served(site):
     for path in ("/static/style.css", "/static/app.js", "/static/sparql.js", "/static/favicon.svg"):
-        r = client.get(path)
+        r = site.get(path)
         assert r.status_code == 200, path
         local_only(r.text)
 
@@ -287,33 +303,30 @@ def test_network_picture_stays_readable_at_a_hundred_partners():
 
 
 def test_indicators_show_as_bands_within_the_peer_group_not_a_league_table(client):
-    """DQV measurements in the communities' assessment graphs become one percentile band each."""
-    import pyoxigraph as ox
-
-    from lcc_graph.namespaces import DQV, RDFS, community_graph, community_iri
+    """Each indicator of the community's assessment is a band within its peer group, one per normalisation."""
+    from lcc_graph.indicators import assess_all
 
     stores = client.app.state.stores
-    metric = ox.NamedNode("https://w3id.org/lcc/indicators/cross-sector-share")
-    ids = [c["id"] for c in client.get("/communities").json()["communities"]]
-    graphs = {}
-    for rank, cid in enumerate(sorted(ids)):
-        m = ox.NamedNode(f"{community_iri(cid)}/assessment/cross-sector-share")
-        graphs[community_graph(cid, "assessment")] = [
-            ox.Triple(m, ox.NamedNode(DQV + "isMeasurementOf"), metric),
-            ox.Triple(m, ox.NamedNode(DQV + "computedOn"), ox.NamedNode(community_iri(cid))),
-            ox.Triple(m, ox.NamedNode(DQV + "value"), ox.Literal(str(rank / 10), datatype=ox.NamedNode(
-                "http://www.w3.org/2001/XMLSchema#decimal"))),
-            ox.Triple(metric, ox.NamedNode(RDFS + "label"), ox.Literal("Cross-sector partnerships", language="en")),
-        ]
-    stores.replace_graphs(graphs)
+    assert "No indicators yet" in page(client, "/communities/nedelgate").text
+    assert assess_all(stores) == 12
+    stores.publish()
     p = page(client, "/communities/nedelgate")
-    rows = p.find("li", class_="band-row")
-    assert len(rows) == 1
-    assert len(p.find("span", class_="here")) == 1  # one band of four is this community's
-    assert "Cross-sector partnerships" in p.text and "peers" in p.text
-    text = p.text[p.text.index("Indicators within the peer group"):p.text.index("Stage and dialogue", p.text.index("Indicators within"))]
-    labels = client.get("/communities").json()["communities"]
-    assert not any(c["label"] in text for c in labels if c["id"] != "nedelgate")  # no other community is named
+    assert "too few peers to compare" in p.text  # the largest community has no peers of its size
+    wider = [a["href"] for a in p.find("a") if "peer_factor=" in (a.get("href") or "")]
+    assert wider == ["/communities/nedelgate?peer_factor=4&lang=en#indicators"]
+    p = page(client, "/communities/birchenmere?peer_factor=5")
+    rows = p.find("tr", class_="band-row")
+    assert len(rows) >= 10
+    tracks = p.find("span", class_="band-track")
+    assert tracks and all(t["role"] == "img" and t["aria-label"] for t in tracks)
+    placed = len(p.find("span", class_="here"))
+    few = sum(1 for t in tracks if "few" in t["class"].split())
+    assert placed + few == len(tracks) and placed > 0  # one quarter marked per band with enough peers
+    assert "Cross-sector partnerships" in p.text and "Per 1,000 inhabitants" in p.text
+    section = p.text[p.text.index("Indicators within the peer group"):]
+    section = section[:section.index("Stage and dialogue")]
+    others = [c for c in client.get("/communities").json()["communities"] if c["id"] != "birchenmere"]
+    assert not any(c["label"] in section for c in others)  # no other community is named
 
 
 def _request(app, path: str = "/validate", query: str = ""):
@@ -342,7 +355,7 @@ LONELY = """<https://w3id.org/lcc/communities/riverside/partnerships/lonely> <ht
 """
 
 
-def test_report_page_groups_by_criterion_and_shape(client):
+def test_report_page_groups_by_criterion_and_shape(site):
     """A rejected report: the verdict, counts by severity, structure first, each result with its node's
     label, the message and the hint, and downloads as Turtle and JSON built into the page."""
     from urllib.parse import unquote
@@ -354,7 +367,7 @@ def test_report_page_groups_by_criterion_and_shape(client):
 
     report = validate(_demo_upload("riverside", LONELY), "riverside").to_json()
     assert report["conforms"] is False
-    response = render(_request(client.app), "report.html", "en", status_code=422, community="riverside",
+    response = render(_request(site.app), "report.html", "en", status_code=422, community="riverside",
                       accepted=False, report=report)
     assert response.status_code == 422
     p = Page(response.body.decode())
@@ -377,7 +390,7 @@ def test_report_page_groups_by_criterion_and_shape(client):
     assert p.find("a", id="download-json")[0]["href"].startswith("data:application/json")
 
     accepted = validate(_demo_upload("riverside"), "riverside").to_json()
-    page_ = Page(render(_request(client.app, query="lang=he"), "report.html", "en", community="riverside", accepted=True,
+    page_ = Page(render(_request(site.app, query="lang=he"), "report.html", "en", community="riverside", accepted=True,
                         report=accepted, version={"version": 1, "triples": 250}).body.decode())
     assert page_.find("p", id="verdict")[0]["data-verdict"] == "accepted"
     assert page_.root["dir"] == "rtl" and "התקבל" in page_.text

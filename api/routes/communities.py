@@ -119,7 +119,7 @@ def community(id: str, request: Request, stores: StoresDep, lang: LangDep) -> Re
         from .pages import community_page_extras
 
         return render(request, "community.html", lang, nav="communities", c=profile,
-                      **community_page_extras(stores, id, lang))
+                      **community_page_extras(request, stores, id, lang))
     return JSONResponse(profile)
 
 

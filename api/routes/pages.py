@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from lcc_graph.errors import ParseError
-from lcc_graph.namespaces import check_slug, community_id_of_graph, sparql_prefixes
+from lcc_graph.namespaces import check_slug, community_iri, sparql_prefixes
 from lcc_graph.store.stores import Stores
 from lcc_graph.views.community import list_communities, require_community, values_block
 from lcc_graph.views.criteria import list_criteria
@@ -110,78 +110,68 @@ def _rank(severity: str) -> int:
     return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
 
 
-_MEASUREMENTS = sparql_prefixes() + """
-SELECT ?g ?metric ?value ?mlabel WHERE {
-  GRAPH ?g { ?m dqv:isMeasurementOf ?metric ; dqv:value ?value . }
-  OPTIONAL { ?metric rdfs:label ?mlabel }
-  OPTIONAL { ?metric skos:prefLabel ?mlabel }
+BANDS = {"bottom quarter": "low", "second quarter": "lower-mid", "third quarter": "upper-mid", "top quarter": "high"}
+NORMALISATION_ORDER = ("raw", "per-1000-inhabitants", "per-available-resource", "per-potential-resource")
+PEER_QUERY = "peer-comparison"
+
+_INDICATOR_LABELS = sparql_prefixes() + """
+SELECT ?x ?label WHERE {
+  { ?x a lcc:Indicator ; rdfs:label ?label }
+  UNION
+  { ?x skos:inScheme <https://w3id.org/lcc/normalisations/> ; skos:prefLabel ?label }
 }"""
 
-BANDS = ("low", "lower-mid", "upper-mid", "high")
 
-
-def _percentile(value: float, values: list[float]) -> float:
-    """The share of the peer values below this one, ties counted half (0 to 100)."""
-    below = sum(1 for v in values if v < value)
-    equal = sum(1 for v in values if v == value)
-    return round(100 * (below + 0.5 * equal) / len(values), 1)
-
-
-def peer_groups(stores: Stores) -> dict[str, list[str]]:
-    """Communities with similar resources: the communities in thirds by the number of their
-    available resources (the whole set when there are fewer than nine)."""
-    items = list_communities(stores, "en")
-    ranked = sorted(items, key=lambda c: (c["resources"]["available"]["count"], c["id"]))
-    if len(ranked) < 9:
-        ids = [c["id"] for c in ranked]
-        return {i: ids for i in ids}
-    size = len(ranked) / 3
-    groups: dict[str, list[str]] = {}
-    for k in range(3):
-        part = [c["id"] for c in ranked[round(k * size):round((k + 1) * size)]]
-        for i in part:
-            groups[i] = part
-    return groups
-
-
-def community_indicators(stores: Stores, community_id: str, lang: str) -> list[dict[str, Any]]:
-    """Each indicator of the community's assessment as a percentile band within its peer group.
-
-    Reads the DQV measurements (``dqv:isMeasurementOf``, ``dqv:value``) of every community's
-    assessment graph; nothing is shown when the community has none.
-    """
-    by_metric: dict[str, dict[str, float]] = defaultdict(dict)
+def community_indicators(request: Request, stores: Stores, community_id: str, lang: str) -> dict[str, Any]:
+    """The community's indicators as percentile bands within its peer group, one row per indicator
+    and one band per normalisation, from the catalogue's ``peer-comparison`` query (which names no
+    other community). Empty when the community has no assessment yet."""
+    catalogue = getattr(request.app.state, "catalogue", None)
+    if catalogue is None or PEER_QUERY not in catalogue:
+        return {"rows": [], "normalisations": []}
+    query = catalogue.get(PEER_QUERY)
+    factor = request.query_params.get("peer_factor")
+    try:
+        factor = str(min(max(float(factor), 1.1), 100.0)) if factor else None
+    except ValueError:
+        factor = None
+    values = {"community": community_iri(community_id)}
+    if factor and "factor" in query.params:
+        values["factor"] = factor
+    rows = stores.query_public(query.bind(values)).values()
+    default = float(query.params["factor"].default) if "factor" in query.params and query.params["factor"].default else 2.0
+    current = float(factor) if factor else default
+    if not rows:
+        return {"rows": [], "normalisations": [], "factor": current}
     labels: dict[str, list[ox.Literal]] = defaultdict(list)
-    for row in stores.query_public(_MEASUREMENTS).rows():
-        graph = row["g"].value
-        if not graph.endswith("/assessment"):
-            continue
-        cid = community_id_of_graph(graph)
-        try:
-            value = float(row["value"].value)
-        except (ValueError, AttributeError):
-            continue
-        metric = row["metric"].value
-        by_metric[metric][cid] = value
-        if "mlabel" in row and row["mlabel"] not in labels[metric]:
-            labels[metric].append(row["mlabel"])
-    mine = {m: v for m, v in by_metric.items() if community_id in v}
-    if not mine:
-        return []
-    groups = peer_groups(stores)
-    peers = set(groups.get(community_id, [])) | {community_id}
-    out = []
-    for metric, values in sorted(mine.items()):
-        peer_values = [v for cid, v in values.items() if cid in peers] or list(values.values())
-        pct = _percentile(values[community_id], peer_values)
-        band = BANDS[min(int(pct // 25), 3)]
-        out.append({"metric": metric, "label": pick(labels[metric], lang) or metric.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1],
-                    "value": values[community_id], "percentile": pct, "band": band, "peers": len(peer_values),
-                    "min": min(peer_values), "max": max(peer_values)})
-    return out
+    for row in stores.query_public(_INDICATOR_LABELS).rows():
+        labels[row["x"].value].append(row["label"])
+    criteria = {c["iri"]: c for c in list_criteria(stores, lang)}
+    by_indicator: dict[str, dict[str, Any]] = {}
+    seen: set[str] = set()
+    for row in rows:
+        norm = row["normalisation"].rsplit("/", 1)[-1]
+        seen.add(norm)
+        item = by_indicator.setdefault(row["indicator"], {
+            "iri": row["indicator"], "label": pick(labels[row["indicator"]], lang) or row["indicator"].rsplit("/", 1)[-1],
+            "criterion": criteria.get(row.get("criterion", ""), {}), "bands": {}})
+        band = BANDS.get(row.get("band", ""), "few")
+        item["bands"][norm] = {"band": band, "peers": int(float(row.get("peers", "0") or 0)),
+                               "percentile": float(row["percentile"]) if row.get("percentile") else None}
+    norms = [n for n in NORMALISATION_ORDER if n in seen] + sorted(seen - set(NORMALISATION_ORDER))
+    columns = [{"slug": n, "label": pick(labels[f"https://w3id.org/lcc/normalisations/{n}"], lang) or n} for n in norms]
+    items = sorted(by_indicator.values(), key=lambda i: ((i["criterion"] or {}).get("label") or "", i["label"]))
+    return {"rows": items, "normalisations": columns, "factor": _fmt(current),
+            "wider": _fmt(current * 2) if current * 2 <= 100 else None,
+            "narrower": _fmt(current / 2) if current / 2 >= 1.1 else None}
 
 
-def community_page_extras(stores: Stores, community_id: str, lang: str) -> dict[str, Any]:
+def _fmt(number: float) -> str:
+    """2.0 -> "2", 2.5 -> "2.5"."""
+    return f"{round(number, 2):g}"
+
+
+def community_page_extras(request: Request, stores: Stores, community_id: str, lang: str) -> dict[str, Any]:
     """What the community page shows beyond the profile: the network picture, findings, indicators."""
     term, _label = require_community(stores, community_id, lang)
     graph = build_network(stores, community_id, lang=lang)
@@ -190,7 +180,7 @@ def community_page_extras(stores: Stores, community_id: str, lang: str) -> dict[
         "network_nodes": graph.number_of_nodes(),
         "network_edges": graph.number_of_edges(),
         "findings": community_findings(stores, term, lang),
-        "indicators": community_indicators(stores, community_id, lang),
+        "indicators": community_indicators(request, stores, community_id, lang),
     }
 
 

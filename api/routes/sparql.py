@@ -43,11 +43,12 @@ def run_query(request: Request, stores, settings, query: str, default_graphs: li
     if not query.strip():
         raise QueryError("the query is empty")
     limits = QueryLimits(max_bytes=settings.max_query_bytes, max_depth=settings.max_query_depth)
-    check_read_query(query, limits)
+    checked = check_read_query(query, limits)
     result = stores.query_public(
         query,
         default_graph=default_graphs or None,
         named_graphs=named_graphs or None,
+        query_dataset=checked.has_dataset and not default_graphs and not named_graphs,
     )
     offers = list(GRAPH_FORMATS) if result.kind == "graph" else list(SOLUTION_FORMATS)
     media = choose(request, offers)

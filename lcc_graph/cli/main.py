@@ -105,7 +105,7 @@ def query(
     path = Path(text_or_file)
     text = path.read_text(encoding="utf-8") if len(text_or_file) < 4096 and path.is_file() else text_or_file
     try:
-        check_read_query(text)
+        checked = check_read_query(text)
     except LccError as exc:
         fail(exc.message, code=2)
     aliases = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json",
@@ -113,7 +113,7 @@ def query(
                "jsonld": "application/ld+json"}
     with stores_at(data_dir) as stores:
         try:
-            result = stores.query_public(text)
+            result = stores.query_public(text, query_dataset=checked.has_dataset)
         except LccError as exc:
             fail(exc.message)
         media = aliases.get(format, format)

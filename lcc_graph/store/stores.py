@@ -38,6 +38,7 @@ class Stores:
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         timeout_s: float | None = None,
+        query_dataset: bool = False,
     ) -> QueryResult:
         """Query the public current graphs, all of them merged as the default graph.
 
@@ -45,12 +46,13 @@ class Stores:
         union of its graphs is the merge (measured 3x faster than an explicit list of 1,000
         graphs, which pyoxigraph counts per graph all the same). ``default_graph`` /
         ``named_graphs`` may narrow the dataset; a graph the public store lacks is simply empty.
+        With ``query_dataset`` the query's own FROM / FROM NAMED choose the graphs (never fetched).
         """
         if self.pool is not None:
             return self.pool.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
-                                   timeout_s=timeout_s)
+                                   timeout_s=timeout_s, query_dataset=query_dataset)
         return self.public.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
-                                 union=default_graph is None)
+                                 union=default_graph is None and not query_dataset)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple] | None]) -> None:
         """Replace public graphs in one transaction, then publish a checkpoint for readers."""

@@ -52,16 +52,16 @@ def _worker_main(conn, memory_bytes: int) -> None:
             return
         if msg is None:
             return
-        checkpoint, sparql, default_graph, named_graphs, max_rows, max_bytes = msg
+        checkpoint, sparql, default_graph, named_graphs, query_dataset, max_rows, max_bytes = msg
         try:
             if opened != checkpoint:
                 store = None
                 store = ox.Store.read_only(checkpoint)
                 opened = checkpoint
             kwargs: dict = {}
-            if default_graph is None:
+            if default_graph is None and not query_dataset:
                 kwargs["use_default_graph_as_union"] = True
-            else:
+            elif default_graph is not None:
                 kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph] or [ox.DefaultGraph()]
             if named_graphs is not None:
                 kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
@@ -178,6 +178,7 @@ class QueryPool:
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         timeout_s: float | None = None,
+        query_dataset: bool = False,
     ) -> QueryResult:
         """Run a read in a worker; QueryTimeout at the deadline (the worker is killed)."""
         timeout = self.limits.timeout_s if timeout_s is None else timeout_s
@@ -194,7 +195,7 @@ class QueryPool:
         try:
             worker.conn.send((checkpoint, sparql,
                               None if default_graph is None else list(default_graph),
-                              None if named_graphs is None else list(named_graphs),
+                              None if named_graphs is None else list(named_graphs), query_dataset,
                               self.limits.max_rows, self.limits.max_bytes))
             if not worker.conn.poll(remaining):
                 self._replace(worker)

@@ -12,6 +12,9 @@ when the shapes are compiled, never silently):
   ``sh:nodeKind``, ``sh:in``, ``sh:node``, ``sh:or``, ``sh:and``, ``sh:not`` (the last four
   on helper shapes built of the same), and SPARQL constraints (``sh:sparql``) on node shapes.
 
+A constraint on the values of a path scans the path first and checks the target only for the
+focus nodes of failing values (few), instead of joining every focus node with the path.
+
 Datatypes follow pySHACL: a literal of the right datatype fails when rdflib finds it ill-typed.
 Queries carry a marker for "ill-typed literals"; the engine fills it in after asking Python
 (rdflib) about the few literals whose well-formedness Oxigraph cannot vouch for alone.
@@ -51,7 +54,7 @@ def instance_pattern(var: str, cls: str, subclasses: dict[str, list[str]] | None
     return f"{var} a {v} . FILTER ({v} IN ({', '.join(f'<{c}>' for c in classes)}))"
 
 # Values Oxigraph can cast and that have this lexical shape are well-formed for rdflib as well;
-# every other literal of the datatype is judged by rdflib (see engine.ill_typed).
+# every other literal of the datatype is judged by rdflib (see engine.rdflib_accepts).
 SAFE_LEXICAL: dict[str, str] = {
     XSD + "date": 'STRLEN(STR({v})) = 10 && !STRSTARTS(STR({v}), "0") && COALESCE(isLiteral(<{dt}>(STR({v}))), false)',
     XSD + "integer": "COALESCE(isLiteral(<{dt}>(STR({v}))), false)",
@@ -274,8 +277,9 @@ class Compiler:
         if n == 0:
             q = f"SELECT DISTINCT ?this WHERE {{ {target} ?this {p} ?_v . }}"
         elif n == 1:
-            q = (f"SELECT DISTINCT ?this WHERE {{ {target} ?this {p} ?_a . ?this {p} ?_b . "
-                 f"FILTER (!sameTerm(?_a, ?_b)) }}")
+            # Scan the path first; only a node with two values is checked against the target.
+            q = (f"SELECT DISTINCT ?this WHERE {{ ?this {p} ?_a . ?this {p} ?_b . "
+                 f"FILTER (!sameTerm(?_a, ?_b) && EXISTS {{ {target} }}) }}")
         elif n is not None:
             q = (f"SELECT ?this WHERE {{ {target} ?this {p} ?_v . }} "
                  f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {n})")
@@ -285,7 +289,9 @@ class Compiler:
             q = f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {p} {_nt(v)} }} }}"
             yield Check(component=sh("HasValueConstraintComponent").value, query=q, **common)
         for component, cond in self._value_conditions(shape, "?value", p):
-            q = f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {p} ?value . FILTER ({cond}) }}"
+            # Scan the path first; only a failing value's focus node is checked against the target.
+            q = (f"SELECT DISTINCT ?this ?value WHERE {{ ?this {p} ?value . "
+                 f"FILTER (({cond}) && EXISTS {{ {target} }}) }}")
             yield Check(component=component, query=q, projects_value=True, **common)
         if g.objects(shape, sh("sparql")):
             raise UnsupportedShape(f"SPARQL constraints on property shapes are not supported ({shape.value})")

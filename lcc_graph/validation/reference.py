@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from threading import Lock
 from types import ModuleType
 
 import pyoxigraph as ox
@@ -13,6 +14,9 @@ from rdflib.namespace import SH as SHNS
 
 from .engine import RawResult, quiet_rdflib
 from .shapes import ShapesGraph, Term, default_shapes, severity_name
+
+
+_PATCH_LOCK = Lock()
 
 
 def to_rdflib(term: Term) -> rdflib.term.Identifier:
@@ -111,23 +115,24 @@ def memoised_sparql_parsing() -> Iterator[None]:
     """
     from rdflib.plugins.sparql import processor
 
-    original = processor.SPARQLProcessor.query
-    cache: dict[tuple, object] = {}
+    with _PATCH_LOCK:  # one patched run at a time: the patch is process-wide
+        original = processor.SPARQLProcessor.query
+        cache: dict[tuple, object] = {}
 
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
-        if isinstance(strOrQuery, str):
-            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
-            prepared = cache.get(key)
-            if prepared is None:
-                prepared = cache[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
-            strOrQuery = prepared
-        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+        def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
+            if isinstance(strOrQuery, str):
+                key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
+                prepared = cache.get(key)
+                if prepared is None:
+                    prepared = cache[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
+                strOrQuery = prepared
+            return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
 
-    processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
+        processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
 
 
 def run_pyshacl(

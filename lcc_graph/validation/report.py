@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import CRITERIA, LCC, PREFIXES, RDF, RDFS, SH, SKOS, community_base, community_iri
+from ..namespaces import COMMUNITIES, CRITERIA, LCC, PREFIXES, RDF, RDFS, SH, SKOS, community_base, community_iri
 from .engine import RawResult
 from .shapes import SEVERITIES, ShapeInfo, Term
 
@@ -258,9 +258,9 @@ def _describe(r: Result) -> str:
 
 
 def _community_id(iri: str | None) -> str | None:
-    prefix = community_iri("x")[:-1]
-    if iri and iri.startswith(prefix):
-        rest = iri[len(prefix):]
+    """The id of a community IRI, or None."""
+    if iri and iri.startswith(COMMUNITIES):
+        rest = iri[len(COMMUNITIES):]
         if rest and "/" not in rest:
             return rest
     return None
