@@ -89,6 +89,21 @@ def create_community(private: EmbeddedStore, community_id: str, label: str) -> N
     ])
 
 
+def register_many(private: EmbeddedStore, communities: dict[str, str]) -> int:
+    """Register every (id -> label) community not registered yet, in one transaction; returns how many."""
+    known = registered(private)
+    g = ox.NamedNode(REGISTRY)
+    quads = []
+    for cid, label in communities.items():
+        if check_slug(cid) in known:
+            continue
+        c = ox.NamedNode(community_iri(cid))
+        quads += [ox.Quad(c, _TYPE, _COMMUNITY, g), ox.Quad(c, _LABEL, ox.Literal(label), g),
+                  ox.Quad(c, _CREATED, _now(), g)]
+    private.raw.extend(quads)
+    return len(quads) // 3
+
+
 def ensure_registered(private: EmbeddedStore, community_id: str, label: str | None = None) -> None:
     """Register a community if it is not (the demo and CLI loads use this)."""
     if community_id not in registered(private):

@@ -44,15 +44,12 @@ def stores(tmp_path):
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory):
     """A data directory with the framework and 12 demo communities (built once per session)."""
-    from lcc_graph import demo
-    from lcc_graph.communities import load_communities
-    from lcc_graph.framework import install_framework
+    from lcc_graph.demo_store import build_demo_store
     from lcc_graph.store import open_stores
 
     path = tmp_path_factory.mktemp("demo") / "data"
     s = open_stores(path)
-    install_framework(s.public)
-    load_communities(s.public, demo.generate(12, 0))
+    build_demo_store(s, 12, 0)
     s.close()
     return path
 

@@ -54,6 +54,7 @@ def demo(
     """Generate synthetic communities and load them (or write them to a file)."""
     from .. import demo as demo_data
     from ..communities import community_ids
+    from ..demo_store import build_demo_store
 
     if output is not None:
         with output.open("wb") as fh:
@@ -64,12 +65,14 @@ def demo(
         if if_empty and community_ids(stores.public):
             console.print(f"the store at {data_dir} already holds communities; left as it is")
             return
-        install_framework(stores.public)
         with _progress() as progress:
-            task = progress.add_task("loading communities", total=communities)
-            total = load_communities(stores.public, demo_data.generate(communities, seed),
-                                     progress=lambda _id: progress.advance(task))
-        console.print(f"loaded {communities} communities, {total} triples, into {data_dir}")
+            def step(name: str, total: int):
+                task = progress.add_task(name, total=total)
+                return lambda n: progress.advance(task, n)
+
+            built = build_demo_store(stores, communities, seed, step=step)
+        console.print(f"loaded {communities} communities, {built['triples']} triples, into {data_dir}; "
+                      f"{built['findings']} criteria findings")
 
 
 @app.command()
