@@ -21,7 +21,7 @@ from lcc_graph.store.stores import Stores, open_remote_stores, open_stores
 from lcc_graph.store.workers import ReadLimits
 
 from .errors import install_error_handlers
-from .routes import admin, communities, criteria, health, home, pages, queries, sparql, uploads
+from .routes import admin, assessment, communities, criteria, health, home, pages, queries, sparql, uploads
 from .settings import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     install_error_handlers(app)
     app.state.catalogue = load_catalogue()
-    for module in (home, health, sparql, criteria, communities, admin, uploads, queries, pages):
+    for module in (home, health, sparql, criteria, communities, assessment, admin, uploads, queries, pages):
         app.include_router(module.router)
     queries.add_query_routes(app, app.state.catalogue)
     return app

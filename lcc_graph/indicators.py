@@ -2,8 +2,9 @@
 
 Each ``lcc:Indicator`` of ``ontology/indicators.ttl`` names the catalogue query that computes it
 (``lcc:computedBy``). That query returns, per community, ``?count`` (what the indicator counts),
-``?base`` (what a share is taken of; absent for a plain count) and ``?value``. A community's
-assessment graph then holds one ``dqv:QualityMeasurement`` per indicator and normalisation:
+``?base`` (what a share is taken of; not projected by a plain count) and ``?value``; a community
+without a row counts 0. A community's assessment graph then holds one ``dqv:QualityMeasurement``
+per indicator and normalisation:
 
 - ``raw``: the value itself (count / base, or the count);
 - ``per-1000-inhabitants``: count x 1000 / ``lcc:population``;
@@ -92,6 +93,7 @@ class Indicator:
     criterion: str
     query_id: str
     label: str
+    is_share: bool = True
 
     @property
     def slug(self) -> str:
@@ -177,16 +179,13 @@ def compute_indicators(
     context_rows = run(catalogue.get(CONTEXT_QUERY).bind(bind))
     if not context_rows:
         return []
-    results = {
-        ind.iri: run(catalogue.get(ind.query_id).bind(bind)) for ind in load_indicators()
-    }
-    return _assessment_triples(
-        community_id,
-        _context(context_rows[0]),
-        {k: (rows[0] if rows else None) for k, rows in results.items()},
-        framework_version(store),
-        now,
-    )
+    indicators = _with_kinds(load_indicators(), catalogue)
+    rows = {}
+    for ind in indicators:
+        found = run(catalogue.get(ind.query_id).bind(bind))
+        rows[ind.iri] = found[0] if found else None
+    return _assessment_triples(community_id, _context(context_rows[0]), indicators, rows,
+                               framework_version(store), now)
 
 
 def assess_all(
@@ -203,6 +202,7 @@ def assess_all(
     replaced ``batch`` communities per transaction (each graph is replaced whole).
     """
     store = getattr(stores, "public", stores)
+    write = stores.replace_graphs if hasattr(stores, "publish") else store.replace_graphs
     catalogue = catalogue or default_catalogue()
     data_graphs = [g for g in store.graphs() if g.startswith(GRAPHS + "communities/") and g.endswith("/data")]
     ids = sorted(i for i in (community_id_of_graph(g) for g in data_graphs) if i)
@@ -210,11 +210,12 @@ def assess_all(
         return 0
 
     def run(query_id: str) -> dict[str, dict]:
-        rows = store.query(catalogue.get(query_id).bind({}), default_graph=data_graphs).rows()
+        # All public graphs merged (a union: each subject is described in one graph only).
+        rows = store.query(catalogue.get(query_id).bind({}), union=True).rows()
         return {row["community"].value: row for row in rows if "community" in row}
 
     contexts = run(CONTEXT_QUERY)
-    indicators = load_indicators()
+    indicators = _with_kinds(load_indicators(), catalogue)
     results = {ind.iri: run(ind.query_id) for ind in indicators}
     version = framework_version(store)
     when = now or datetime.now(timezone.utc)
@@ -224,7 +225,7 @@ def assess_all(
         iri = community_iri(community_id)
         if iri in contexts:
             rows = {ind.iri: results[ind.iri].get(iri) for ind in indicators}
-            triples = _assessment_triples(community_id, _context(contexts[iri]), rows, version, when)
+            triples = _assessment_triples(community_id, _context(contexts[iri]), indicators, rows, version, when)
         else:
             triples = []
         pending[community_graph(community_id, "assessment")] = triples
@@ -232,10 +233,10 @@ def assess_all(
         if progress:
             progress(community_id)
         if len(pending) >= batch:
-            store.replace_graphs(pending)
+            write(pending)
             pending = {}
     if pending:
-        store.replace_graphs(pending)
+        write(pending)
     return done
 
 
@@ -247,6 +248,14 @@ def framework_version(store) -> str | None:
         return None
     rows = store.query(_VERSION_QUERY, default_graph=graphs).rows()
     return rows[0]["version"].value if rows else None
+
+
+def _with_kinds(indicators: list[Indicator], catalogue: Catalogue) -> list[Indicator]:
+    """The indicators, each marked a share when its query projects ``?base``, else a count."""
+    return [
+        Indicator(i.iri, i.criterion, i.query_id, i.label, "base" in catalogue.get(i.query_id).variables)
+        for i in indicators
+    ]
 
 
 def _context(row: Mapping[str, ox.Literal]) -> Context:
@@ -261,6 +270,7 @@ def _context(row: Mapping[str, ox.Literal]) -> Context:
 def _assessment_triples(
     community_id: str,
     context: Context,
+    indicators: list[Indicator],
     rows: Mapping[str, Mapping[str, ox.Literal] | None],
     version: str | None,
     now: datetime | None,
@@ -277,16 +287,15 @@ def _assessment_triples(
     ]
     if version:
         triples.append(ox.Triple(assessment, _FRAMEWORK_VERSION, ox.NamedNode(version)))
-    by_iri = {ind.iri: ind for ind in load_indicators()}
-    for indicator_iri, row in rows.items():
-        if row is None or "count" not in row:
-            continue
-        indicator = by_iri[indicator_iri]
-        count = Decimal(row["count"].value)
-        base = Decimal(row["base"].value) if "base" in row else None
+    for indicator in indicators:
+        row = rows.get(indicator.iri) or {}
+        count = Decimal(row["count"].value) if "count" in row else Decimal(0)
+        base = (Decimal(row["base"].value) if "base" in row else Decimal(0)) if indicator.is_share else None
         forms: list[tuple[str, Decimal, Decimal | None]] = []
-        if "value" in row:
-            forms.append(("raw", Decimal(row["value"].value), base))
+        if not indicator.is_share:
+            forms.append(("raw", count, None))
+        elif base:
+            forms.append(("raw", count / base, base))
         if context.population:
             forms.append(("per-1000-inhabitants", count * 1000 / context.population, context.population / 1000))
         if context.available:

@@ -1,0 +1,38 @@
+"""``/communities/{id}/assessment``: findings by criterion, indicators relative to resources, peer bands."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from lcc_graph.errors import NotFound
+from lcc_graph.views.assessment import assessment
+
+from ..deps import LangDep, StoresDep
+from ..negotiation import choose
+from ..pages import render
+
+router = APIRouter(tags=["communities"])
+
+
+@router.get("/communities/{id}/assessment", summary="Criteria findings and indicators, relative to resources",
+            responses={200: {"content": {"application/json": {"example": {
+                "community": "riverside",
+                "findings": {"counts": {"Warning": 3, "Info": 1}, "total": 4, "by_criterion": [
+                    {"slug": "partnerships", "label": "Partnerships", "shapes": [
+                        {"shape": "https://w3id.org/lcc/shapes/partnerships-single-sector", "severity": "Warning",
+                         "hint": "Invite a partner from another sector", "results": [{"focus": "…", "label": "…", "message": "…"}]}]}]},
+                "indicators": [{"slug": "partnerships-cross-sector", "criterion": "https://w3id.org/lcc/criteria/partnerships",
+                                "values": {"raw": 0.5, "per-1000-inhabitants": 0.2},
+                                "peers": {"raw": {"percentile": 62, "band": "third quarter", "peers": 7}}}]}},
+                "text/html": {}}},
+                404: {"description": "no such community"}})
+def community_assessment(id: str, request: Request, stores: StoresDep, lang: LangDep) -> Response:
+    """The community's current assessment (recomputed at every accepted upload)."""
+    try:
+        body = assessment(stores, id, lang, request.app.state.catalogue)
+    except ValueError as exc:
+        raise NotFound(f"no community {id!r}: {exc}") from exc
+    if choose(request, ["application/json", "text/html"]) == "text/html":
+        return render(request, "assessment.html", lang, assessment=body)
+    return JSONResponse(body)
