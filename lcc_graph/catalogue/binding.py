@@ -1,16 +1,18 @@
 """Binding parameters: a ``VALUES`` block placed first in the query's top-level ``WHERE``.
 
-The same text goes to every engine. The place is found by scanning the query's own tokens
-(strings, IRIs and comments skipped, brace and parenthesis depth tracked), and checked at load
-time against rdflib's parse of the result: the ``VALUES`` block must come out as the first
-element of the top-level group. Values are terms written by pyoxigraph, so they cannot close
-the block or the query.
+The same text goes to every engine. The query's own tokens are scanned (strings, IRIs and
+comments skipped, brace and parenthesis depth tracked, subqueries recognised) to find the
+top-level ``WHERE`` group and the variables the top-level query uses; pyoxigraph then parses the
+bound query. ``parse_checked`` cross-checks the same facts on rdflib's parse tree (the tests run it
+on every shipped query). Values are terms written by pyoxigraph, so they cannot close the block
+or the query.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -21,80 +23,127 @@ _STRING = re.compile(
     re.DOTALL,
 )
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-.:]*")
-_VAR = re.compile(r"[?$][A-Za-z0-9_]+")
+_VAR = re.compile(r"[?$]([A-Za-z0-9_]+)")
 _FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 
 
 class BindingError(ValueError):
-    """The query has no place for a VALUES block (no top-level WHERE group)."""
+    """The query has no place for a VALUES block, or the block would not land first."""
 
 
-def _tokens(text: str) -> Iterable[tuple[int, str]]:
-    """(offset, token) for words, braces and parentheses; strings, IRIs, comments skipped."""
+@dataclass(frozen=True)
+class Analysis:
+    """What the scan of a query found."""
+
+    form: str  #: SELECT, CONSTRUCT, ASK or DESCRIBE
+    offset: int  #: just after the ``{`` that opens the top-level WHERE group
+    projection: tuple[str, ...]  #: projected variables of a SELECT (empty for ``SELECT *``)
+    variables: frozenset[str]  #: variables the top-level query uses, outside subqueries
+
+
+def _tokens(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, token): words upper-cased, ``?name`` variables, braces and parentheses."""
     i, n = 0, len(text)
     while i < n:
         c = text[i]
         if c == "#":
             j = text.find("\n", i)
             i = n if j < 0 else j + 1
-            continue
-        if c in "\"'":
+        elif c in "\"'":
             m = _STRING.match(text, i)
             if not m:
                 raise BindingError(f"unterminated string at offset {i}")
             i = m.end()
-            continue
-        if c == "<":
+        elif c == "<":
             m = _IRIREF.match(text, i)
             i = m.end() if m else i + 1
-            continue
-        if c in "?$":
+        elif c in "?$":
             m = _VAR.match(text, i)
-            i = m.end() if m else i + 1
-            continue
-        if c in "{}()":
+            if m:
+                yield i, "?" + m.group(1)
+                i = m.end()
+            else:
+                i += 1
+        elif c in "{}()":
             yield i, c
             i += 1
-            continue
-        m = _WORD.match(text, i)
-        if m:
-            yield i, m.group().upper()
-            i = m.end()
-            continue
-        i += 1
+        else:
+            m = _WORD.match(text, i)
+            if m:
+                yield i, m.group().upper()
+                i = m.end()
+            else:
+                i += 1
 
 
-def where_offset(text: str) -> int:
-    """The offset just after the ``{`` that opens the query's top-level ``WHERE`` group.
+def analyse(text: str) -> Analysis:
+    """Scan a query: its form, where its top-level WHERE group opens, what it projects and uses.
 
-    For SELECT, ASK and DESCRIBE that is the first ``{`` outside any brace or parenthesis (a
-    projection's ``EXISTS {}`` sits inside parentheses); for CONSTRUCT the template group is
-    skipped first. The short form ``CONSTRUCT WHERE { triples }`` cannot take a VALUES block.
+    For SELECT, ASK and DESCRIBE the WHERE group is the first ``{`` outside any brace or
+    parenthesis (a projection's ``EXISTS {}`` sits inside parentheses); for CONSTRUCT the template
+    group comes first. The short form ``CONSTRUCT WHERE { ... }`` cannot take a VALUES block.
+    A subquery (``{ SELECT ...}``) contributes only the variables it projects.
     """
+    tokens = list(_tokens(text))
     braces = parens = 0
     form: str | None = None
-    template: bool | None = None  # CONSTRUCT: is the token after the keyword a template group?
-    for offset, token in _tokens(text):
+    offset: int | None = None
+    template: bool | None = None
+    projection: list[str] = []
+    variables: set[str] = set()
+    subquery_depths: list[int] = []  # brace depth at which each open subquery started
+    in_projection = False  # between a SELECT keyword and its WHERE group
+    previous = ""
+    after_as = False
+    for position, token in tokens:
         if form == "CONSTRUCT" and template is None:
             template = token == "{"
             if not template:
                 raise BindingError("the short form CONSTRUCT WHERE { ... } cannot take parameters")
         if token == "{":
-            if braces == 0 and parens == 0 and form is not None:
+            if form is not None and braces == 0 and parens == 0 and offset is None:
                 if form == "CONSTRUCT" and template:
-                    template = False  # this is the template: the WHERE group comes after it
+                    template = False
                 else:
-                    return offset + 1
+                    offset = position + 1
+            in_projection = False
             braces += 1
         elif token == "}":
             braces -= 1
+            if subquery_depths and braces == subquery_depths[-1]:
+                subquery_depths.pop()
         elif token == "(":
             parens += 1
         elif token == ")":
             parens -= 1
-        elif form is None and braces == 0 and parens == 0 and token in _FORMS:
+        elif token == "SELECT" and previous == "{":
+            subquery_depths.append(braces - 1)
+            in_projection = True
+        elif token in _FORMS and form is None and braces == 0 and parens == 0:
             form = token
-    raise BindingError("no top-level WHERE group found")
+            in_projection = token == "SELECT"
+        elif token == "WHERE":
+            in_projection = False
+        elif token.startswith("?"):
+            name = token[1:]
+            top_projection = in_projection and not subquery_depths
+            if top_projection and (parens == 0 or after_as):
+                projection.append(name)
+            exported = len(subquery_depths) == 1 and in_projection and (parens == 0 or after_as)
+            if not subquery_depths or exported:
+                variables.add(name)
+        after_as = token == "AS"
+        previous = token
+    if form is None:
+        raise BindingError("no SELECT, CONSTRUCT, ASK or DESCRIBE form found")
+    if offset is None:
+        raise BindingError("no top-level WHERE group found")
+    return Analysis(form, offset, tuple(dict.fromkeys(projection)), frozenset(variables))
+
+
+def where_offset(text: str) -> int:
+    """The offset just after the ``{`` that opens the query's top-level WHERE group."""
+    return analyse(text).offset
 
 
 def values_block(names: Sequence[str], terms: Mapping[str, ox.NamedNode | ox.Literal | None]) -> str:
@@ -110,12 +159,12 @@ def inject(text: str, offset: int, block: str) -> str:
 
 
 def parse_checked(text: str, names: Sequence[str]) -> tuple[object, set[str]]:
-    """Parse a query whose top-level group starts with the VALUES block of ``names``.
+    """Cross-check with rdflib: the VALUES block of ``names`` is first in the top-level group.
 
     Returns rdflib's parse of the query and the variables the top-level query uses besides the
     VALUES block: in its WHERE group (a subquery contributes only what it projects) and in its
-    projection, GROUP BY, HAVING and ORDER BY (where ``SAMPLE(?param)`` reads a parameter). Raises BindingError if the block is not
-    the first element of the top-level group, ValueError (pyparsing's) if the query is malformed.
+    projection, GROUP BY, HAVING and ORDER BY (where ``SAMPLE(?param)`` reads a parameter).
+    Raises BindingError if the block is not first, pyparsing's error if the query is malformed.
     """
     from rdflib.plugins.sparql.parser import parseQuery
 

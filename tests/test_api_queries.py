@@ -1,0 +1,50 @@
+"""``/queries``: the catalogue, typed parameters, pagination, formats, OpenAPI."""
+
+from __future__ import annotations
+
+from lcc_graph.catalogue import default_catalogue
+
+
+def test_catalogue_lists_every_query(client):
+    body = client.get("/queries").json()
+    ids = {q["id"] for q in body["queries"]}
+    assert ids == set(default_catalogue().ids())
+    cross = next(q for q in body["queries"] if q["id"] == "cross-sector-partnerships")
+    assert cross["params"]["min_sectors"]["type"] == "integer"
+    assert cross["question"].startswith("To what extent are different sectors collaborating")
+
+
+def test_named_query_with_parameters_and_pagination(client):
+    all_rows = client.get("/queries/cross-sector-partnerships", params={"min_sectors": "1", "limit": "10000"}).json()
+    total = all_rows["total"]
+    assert total == len(all_rows["rows"]) and total > 20
+    r = client.get("/queries/cross-sector-partnerships", params={"min_sectors": "1", "limit": "5", "offset": "5"})
+    page = r.json()
+    assert page["rows"] == all_rows["rows"][5:10]
+    assert r.headers["X-Total-Count"] == str(total)
+    assert 'rel="next"' in r.headers["Link"] and 'rel="prev"' in r.headers["Link"]
+    two = client.get("/queries/cross-sector-partnerships", params={"min_sectors": "2", "limit": "10000"}).json()
+    assert two["total"] == sum(1 for row in all_rows["rows"] if int(row["sectors"]) >= 2)
+    csv = client.get("/queries/cross-sector-partnerships", params={"min_sectors": "1", "limit": "3", "format": "csv"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert len(csv.text.strip().splitlines()) == 4
+
+
+def test_wrong_parameter_is_400_naming_it(client):
+    r = client.get("/queries/cross-sector-partnerships", params={"min_sectors": "two"})
+    assert r.status_code == 400
+    assert "min_sectors" in r.json()["message"]
+    r = client.get("/queries/cross-sector-partnerships", params={"community": "not an iri"})
+    assert r.status_code == 400 and "community" in r.json()["message"]
+    r = client.get("/queries/cross-sector-partnerships", params={"colour": "red"})
+    assert r.status_code == 400 and "colour" in r.json()["message"]
+    assert client.get("/queries/no-such-query").status_code == 404
+
+
+def test_every_query_is_in_openapi_with_its_parameters(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for q in default_catalogue():
+        op = paths[f"/queries/{q.id}"]["get"]
+        names = {p["name"] for p in op.get("parameters", [])}
+        assert set(q.params) <= names, q.id
+        assert {"limit", "offset"} <= names
