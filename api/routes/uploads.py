@@ -12,7 +12,7 @@ from lcc_graph.namespaces import check_slug
 
 from ..auth import bearer, is_admin
 from ..body import read_limited
-from ..deps import SettingsDep, StoresDep
+from ..deps import CommunityId, SettingsDep, StoresDep
 from ..negotiation import wants_html
 from ..pages import render
 
@@ -69,9 +69,8 @@ async def _upload(request: Request, stores, settings, id: str, data: bytes, medi
 
 @router.put("/communities/{id}/data", summary="Replace the community's data (its token)",
             responses=UPLOAD_RESPONSES, openapi_extra=RDF_BODY)
-async def put_data(id: str, request: Request, stores: StoresDep, settings: SettingsDep) -> Response:
+async def put_data(id: CommunityId, request: Request, stores: StoresDep, settings: SettingsDep) -> Response:
     """Validate the upload, then replace the community's data, findings and indicators at once."""
-    id = _community(id)
     token_id = await _authorised(request, stores, settings, id)
     data = await read_limited(request, settings.max_upload_bytes)
     return await _upload(request, stores, settings, id, data, request.headers.get("content-type", ""), token_id)
@@ -82,9 +81,8 @@ async def put_data(id: str, request: Request, stores: StoresDep, settings: Setti
                  **RDF_BODY["requestBody"]["content"],
                  "multipart/form-data": {"schema": {"type": "object", "properties": {
                      "token": {"type": "string"}, "file": {"type": "string", "format": "binary"}}}}}}})
-async def post_data(id: str, request: Request, stores: StoresDep, settings: SettingsDep) -> Response:
+async def post_data(id: CommunityId, request: Request, stores: StoresDep, settings: SettingsDep) -> Response:
     """As PUT; a multipart form sends the token and the file as fields."""
-    id = _community(id)
     media = request.headers.get("content-type", "")
     if media.startswith("multipart/form-data"):
         declared = request.headers.get("content-length", "0")
@@ -116,9 +114,8 @@ async def post_data(id: str, request: Request, stores: StoresDep, settings: Sett
 @router.delete("/communities/{id}/data", summary="Remove the community's data and its history (its token)",
                responses={200: {"content": {"application/json": {"example": {"deleted_versions": 3}}}},
                           401: {"description": "no token"}, 403: {"description": "another community's token"}})
-async def delete_data(id: str, request: Request, stores: StoresDep, settings: SettingsDep) -> JSONResponse:
+async def delete_data(id: CommunityId, request: Request, stores: StoresDep, settings: SettingsDep) -> JSONResponse:
     """Remove the data, findings, assessment, answers and every earlier version."""
-    id = _community(id)
     await _authorised(request, stores, settings, id)
     removed = await run_in_threadpool(uploads.delete_data, stores, id)
     return JSONResponse({"community": id, "deleted_versions": removed})
@@ -145,9 +142,8 @@ async def validate(request: Request, stores: StoresDep, settings: SettingsDep, c
             responses={200: {"content": {"application/json": {"example": {"community": "riverside", "versions": [
                 {"version": 1, "uploaded_at": "2026-11-28T10:00:00+00:00", "triples": 800, "checksum": "sha256:…",
                  "framework_version": "1.0", "findings": 12}]}}}}, 401: {}, 403: {}})
-async def get_history(id: str, request: Request, stores: StoresDep, settings: SettingsDep) -> JSONResponse:
+async def get_history(id: CommunityId, request: Request, stores: StoresDep, settings: SettingsDep) -> JSONResponse:
     """Every accepted upload, oldest first. Earlier data is private: the community's token is needed."""
-    id = _community(id)
     await _authorised(request, stores, settings, id)
     found = history.versions(stores.private, id)
     return JSONResponse({"community": id, "versions": [v.to_json() for v in found]})
@@ -156,9 +152,8 @@ async def get_history(id: str, request: Request, stores: StoresDep, settings: Se
 @router.get("/communities/{id}/history/{a}/diff/{b}", summary="What changed between two versions (its token)",
             responses={200: {"content": {"application/json": {"example": {"from": 1, "to": 2, "added": ["<…> <…> \"…\" ."], "removed": []}}}},
                        404: {"description": "no such version"}})
-async def get_diff(id: str, a: int, b: int, request: Request, stores: StoresDep, settings: SettingsDep) -> JSONResponse:
+async def get_diff(id: CommunityId, a: int, b: int, request: Request, stores: StoresDep, settings: SettingsDep) -> JSONResponse:
     """Triples added and removed from version a to version b (canonical N-Triples)."""
-    id = _community(id)
     await _authorised(request, stores, settings, id)
     return JSONResponse(await run_in_threadpool(history.diff, stores.private, id, a, b))
 
@@ -173,9 +168,8 @@ async def get_diff(id: str, a: int, b: int, request: Request, stores: StoresDep,
                      "date": {"type": "string", "format": "date"}}}},
                  "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
                      "question": {"type": "string"}, "text": {"type": "string"}, "token": {"type": "string"}}}}}}})
-async def post_answer(id: str, request: Request, stores: StoresDep, settings: SettingsDep) -> Response:
+async def post_answer(id: CommunityId, request: Request, stores: StoresDep, settings: SettingsDep) -> Response:
     """Record the community's answer to a dialogue question."""
-    id = _community(id)
     media = request.headers.get("content-type", "").split(";")[0].strip()
     if media == "application/json":
         import json

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,7 +14,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from ..namespaces import XSD
-from .compile import CompiledShapes, compile_shapes
+from .compile import Check, CompiledShapes, compile_shapes
 from .shapes import ShapesGraph, Term, default_shapes
 
 
@@ -109,20 +111,35 @@ def subclass_closure(store: ox.Store, checks: CompiledShapes) -> dict[str, list[
     return {c: sorted(subs) for c, subs in closure.items()}
 
 
-def run_fast(store: ox.Store, shapes: ShapesGraph | None = None) -> list[RawResult]:
-    """Every check of the shapes on the store; results in no particular order."""
+def _run_check(store: ox.Store, check: Check, query: str) -> list[RawResult]:
+    shape = ox.NamedNode(check.shape)
+    path = ox.NamedNode(check.path) if check.path else None
+    component = ox.NamedNode(check.component)
+    results = []
+    for row in store.query(query):
+        focus = row["this"]
+        value = row["value"] if check.projects_value else None
+        if value is None and check.value_is_focus:
+            value = focus
+        results.append(RawResult(focus, path, value, shape, check.severity, check.message, component))
+    return results
+
+
+def default_workers() -> int:
+    """Threads for the checks: Oxigraph evaluates queries without holding the GIL."""
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def run_fast(store: ox.Store, shapes: ShapesGraph | None = None, *, workers: int | None = None) -> list[RawResult]:
+    """Every check of the shapes on the store, ``workers`` at a time; results in no particular order."""
     checks = compiled(shapes)
     illtyped = illtyped_literals(store, checks)
     subclasses = subclass_closure(store, checks)
-    results: list[RawResult] = []
-    for check in checks.checks:
-        shape = ox.NamedNode(check.shape)
-        path = ox.NamedNode(check.path) if check.path else None
-        component = ox.NamedNode(check.component)
-        for row in store.query(check.render(illtyped, subclasses)):
-            focus = row["this"]
-            value = row["value"] if check.projects_value else None
-            if value is None and check.value_is_focus:
-                value = focus
-            results.append(RawResult(focus, path, value, shape, check.severity, check.message, component))
-    return results
+    jobs = [(check, check.render(illtyped, subclasses)) for check in checks.checks]
+    workers = default_workers() if workers is None else workers
+    if workers <= 1:
+        batches = [_run_check(store, check, query) for check, query in jobs]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            batches = list(pool.map(lambda job: _run_check(store, *job), jobs))
+    return [r for batch in batches for r in batch]
