@@ -8,8 +8,11 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from swagger_ui_bundle import swagger_ui_path
 
 from lcc_graph.catalogue import load_catalogue
 from lcc_graph.framework import install_framework
@@ -68,12 +71,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="A knowledge graph of the Common Criteria of learning communities and cities",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS", "POST"],
                        allow_headers=["*"])
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.mount("/swagger-ui", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Swagger UI, served from this service (no CDN)."""
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="lcc-graph API",
+                                   swagger_js_url="/swagger-ui/swagger-ui-bundle.js",
+                                   swagger_css_url="/swagger-ui/swagger-ui.css",
+                                   swagger_favicon_url="/static/favicon.svg")
     install_error_handlers(app)
     app.state.catalogue = load_catalogue()
     for module in (home, health, sparql, criteria, communities, assessment, admin, uploads, queries, pages):

@@ -104,3 +104,23 @@ def test_query_dataset_from_clauses_name_local_graphs(client):
     assert client.get("/sparql", params={"query": q}).json()["results"]["bindings"][0]["n"]["value"] == "21"
     q = PREFIX + "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/lcc/graphs/framework/lcc> WHERE { ?c a lcc:Criterion }"
     assert client.get("/sparql", params={"query": q}).json()["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+def test_api_docs_are_served_locally(client):
+    import re
+
+    page = client.get("/docs").text
+    assets = re.findall(r'(?:src|href)=["\\\']([^"\\\']+)', page) + re.findall(r"url: '([^']+)'", page)
+    assert assets and all(a.startswith("/") for a in assets), assets
+    assert client.get("/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/redoc").status_code == 404
+
+
+def test_criterion_evidence_counts_each_community_once(client):
+    evidence = client.get("/criteria/reflection").json()["evidence"]
+    ids = [e["id"] for e in evidence]
+    assert len(ids) == len(set(ids)) and ids
+    q = PREFIX + """SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a lcc:Evidence ;
+        lcc:criterion <https://w3id.org/lcc/criteria/reflection> }"""
+    total = int(client.get("/sparql", params={"query": q}).json()["results"]["bindings"][0]["n"]["value"])
+    assert sum(e["evidence"] for e in evidence) == total

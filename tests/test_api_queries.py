@@ -48,3 +48,9 @@ def test_every_query_is_in_openapi_with_its_parameters(client):
         names = {p["name"] for p in op.get("parameters", [])}
         assert set(q.params) <= names, q.id
         assert {"limit", "offset"} <= names
+
+
+def test_a_browser_gets_the_empty_form_for_a_query_with_required_parameters(client):
+    r = client.get("/queries/peer-comparison", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and "<form" in r.text
+    assert client.get("/queries/peer-comparison").status_code == 400  # a program is told what is missing

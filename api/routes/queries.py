@@ -72,8 +72,12 @@ def run_named(request: Request, query: NamedQuery) -> Response:
         raise QueryError("limit and offset are whole numbers", parameter="limit") from None
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise QueryError(f"limit is 1 to {MAX_LIMIT}, offset 0 or more", parameter="limit")
-    result = stores.query_public(query.bind(values))
     media = choose(request, ["application/json", "text/csv", "text/html"])
+    if media == "text/html" and not values and any(p.required for p in query.params.values()):
+        from ..deps import get_lang
+        return render(request, "query.html", get_lang(request), query=describe(query), result=None, values={},
+                      headers={})
+    result = stores.query_public(query.bind(values))
     if result.kind == "boolean":
         return JSONResponse({"query": query.id, "boolean": result.boolean})
     if result.kind == "graph":

@@ -196,5 +196,9 @@ async def post_answer(id: CommunityId, request: Request, stores: StoresDep, sett
     result = await run_in_threadpool(answers.record_answer, stores, id, question, text, date)
     if wants_html(request):
         from fastapi.responses import RedirectResponse
-        return RedirectResponse(f"/communities/{id}/dialogue?recorded=1", status_code=303)
+        from urllib.parse import urlencode
+
+        from ..deps import get_lang
+        query = urlencode({"recorded": "1", "lang": get_lang(request)})
+        return RedirectResponse(f"/communities/{id}/dialogue?{query}", status_code=303)
     return JSONResponse(result, status_code=201)

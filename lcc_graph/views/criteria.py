@@ -115,16 +115,16 @@ SELECT ?q ?text ?pos WHERE {
 } ORDER BY ?q"""
 
 _EVIDENCE = sparql_prefixes() + """
-SELECT ?community ?clabel (COUNT(DISTINCT ?e) AS ?evidence) (COUNT(DISTINCT ?bad) AS ?unsuccessful)
-       (COUNT(DISTINCT ?d) AS ?dialogues) WHERE {
+SELECT ?community (SAMPLE(?label) AS ?clabel) (COUNT(DISTINCT ?e) AS ?evidence)
+       (COUNT(DISTINCT ?bad) AS ?unsuccessful) (COUNT(DISTINCT ?d) AS ?dialogues) WHERE {
   VALUES ?c { %s }
   ?community a lcc:Community .
-  OPTIONAL { ?community rdfs:label ?clabel }
+  OPTIONAL { ?community rdfs:label ?label FILTER(lang(?label) = "en" || lang(?label) = "") }
   { ?e a lcc:Evidence ; lcc:criterion ?c ; lcc:community ?community .
     OPTIONAL { ?e lcc:successful false . BIND(?e AS ?bad) } }
   UNION
   { ?d a lcc:Dialogue ; lcc:criterion ?c ; lcc:community ?community . }
-} GROUP BY ?community ?clabel ORDER BY ?community"""
+} GROUP BY ?community ORDER BY ?community"""
 
 _FINDINGS = sparql_prefixes() + """
 SELECT ?severity (COUNT(?r) AS ?n) (COUNT(DISTINCT ?community) AS ?communities) WHERE {
