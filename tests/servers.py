@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import tempfile
 import time
 from contextlib import contextmanager
 from typing import Iterator
@@ -18,13 +19,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+def wait_for(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None, log=None) -> None:
     """Poll a URL until it answers 200, the process dies, or the timeout passes."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            out = ""
+            if log is not None:
+                log.seek(0)
+                out = log.read().decode(errors="replace")
             raise RuntimeError(f"server exited with {proc.returncode}: {out[-2000:]}")
         try:
             if httpx.get(url, timeout=2).status_code == 200:
@@ -37,15 +41,19 @@ def wait_for(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = No
 
 @contextmanager
 def running(cmd: list[str], url: str, *, cwd=None, env=None, timeout: float = 60.0) -> Iterator[subprocess.Popen]:
-    """Run a server process until the block ends; stop it (then kill it) afterwards."""
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        wait_for(url, timeout, proc)
-        yield proc
-    finally:
-        proc.terminate()
+    """Run a server process until the block ends; stop it (then kill it) afterwards.
+
+    Its output goes to a temporary file (a pipe nobody reads would fill and block the server).
+    """
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+            wait_for(url, timeout, proc, log)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
