@@ -181,7 +181,7 @@ def test_dialogue_page_and_recording_an_answer(client, token):
         assert p.find("label", for_=field), field
     r = client.post("/communities/nedelgate/answers", headers=HTML, follow_redirects=False,
                     data={"question": "lc-3", "text": "A college, a bank and a sport club now meet monthly.", "token": token})
-    assert r.status_code == 303 and r.headers["location"] == "/communities/nedelgate/dialogue?recorded=1"
+    assert r.status_code == 303 and r.headers["location"] == "/communities/nedelgate/dialogue?recorded=1&lang=en"
     p = page(client, r.headers["location"])
     assert "Your answer was recorded." in p.text
     assert "A college, a bank and a sport club now meet monthly." in p.text
