@@ -1,12 +1,11 @@
-"""The ``lcc`` command line: serve, demo, load, query, export, token, validate, queries, assess."""
+"""The ``lcc`` command line: serve, demo, load, query, export, token, validate."""
 
 from __future__ import annotations
 
-from . import queries, validate
+from . import validate
 from .main import app
 
 validate.register(app)
-queries.register(app)
 
 
 def main() -> None:
