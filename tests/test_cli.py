@@ -25,11 +25,18 @@ def test_demo_load_query_export(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == ["n", "3"]
     mine = tmp_path / "mine.ttl"
-    mine.write_text("@prefix lcc: <https://w3id.org/lcc#> .\n<../mine> a lcc:Community ; lcc:population 900 .\n"
-                    "<partners/1> a lcc:Partner ; lcc:community <../mine> .\n")
+    partner = "<partners/1> a lcc:Partner ; lcc:community <../mine> ; rdfs:label \"Mill School\"@en"
+    mine.write_text("@prefix lcc: <https://w3id.org/lcc#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                    "<../mine> a lcc:Community ; lcc:population 900 .\n" + partner + " .\n")
+    r = lcc("load", str(mine), "--community", "mine", "--data-dir", data)
+    assert r.returncode == 1, r.stderr  # a partner needs its sector, field and level: rejected, nothing stored
+    assert "REJECTED" in r.stderr and "sector" in r.stderr
+    mine.write_text(mine.read_text().replace(partner, partner + " ; lcc:sector <https://w3id.org/lcc/sectors/public> ;"
+                    " lcc:field <https://w3id.org/lcc/fields/education> ; lcc:level <https://w3id.org/lcc/levels/municipal>"))
     r = lcc("load", str(mine), "--community", "mine", "--data-dir", data)
     assert r.returncode == 0, r.stderr
-    r = lcc("query", "PREFIX lcc: <https://w3id.org/lcc#> SELECT ?p { ?p lcc:community <https://w3id.org/lcc/communities/mine> }",
+    assert "as version 1" in r.stderr
+    r = lcc("query", "PREFIX lcc: <https://w3id.org/lcc#> SELECT ?p { ?p a lcc:Partner ; lcc:community <https://w3id.org/lcc/communities/mine> }",
             "--data-dir", data)
     assert r.stdout.splitlines() == ["p", "https://w3id.org/lcc/communities/mine/partners/1"]
     out = tmp_path / "all.nq"

@@ -10,12 +10,9 @@ import pyoxigraph as ox
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..communities import load_communities, replace_community
-from ..errors import LccError
+from ..errors import LccError, ParseError
 from ..framework import install_framework
-from ..namespaces import community_base
-from ..ownership import check_ownership
-from ..rdf_input import parse_file
+from ..namespaces import check_slug
 from ..sparql_guard import check_read_query
 from .common import DEFAULT_DATA_DIR, DataDir, console, env_data_dir, fail, stores_at
 
@@ -81,19 +78,32 @@ def load(
     community: Annotated[str, typer.Option("--community", "-c", help="the community id the data belongs to")],
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
-    """Replace a community's data with a file (checked for ownership first)."""
+    """Replace a community's data with a file: checked, validated, stored with its findings (as an upload)."""
+    from .. import access, uploads
+    from ..errors import ValidationRejected
+    from ..rdf_input import media_type_for
+
     try:
-        parsed = parse_file(file, base_iri=community_base(community))
-    except (LccError, ValueError) as exc:
-        fail(getattr(exc, "message", str(exc)), code=2)
+        check_slug(community)
+        media = media_type_for(file)
+        data = file.read_bytes()
+    except (LccError, ValueError, OSError) as exc:
+        fail(getattr(exc, "message", None) or str(exc), code=2)
     with stores_at(data_dir) as stores:
         try:
-            check_ownership(parsed.triples, community, stores.public)
             install_framework(stores.public)
-            replace_community(stores.public, community, parsed.triples, [], [])
-        except LccError as exc:
+            access.ensure_registered(stores.private, community)
+            with uploads.community_lock(community):
+                prepared = uploads.prepare(stores, community, data, media)
+                accepted = uploads.commit(stores, prepared, "cli")
+        except ValidationRejected as exc:
+            console.print(exc.report.to_text(), highlight=False, soft_wrap=True)
             fail(exc.message)
-    console.print(f"stored {len(parsed.triples)} triples for community {community}")
+        except LccError as exc:
+            fail(exc.message, code=2 if isinstance(exc, ParseError) else 1)
+    counts = prepared.report.counts
+    console.print(f"stored {len(prepared.triples)} triples for community {community} as version "
+                  f"{accepted.version.version}; {counts.get('Warning', 0)} warnings, {counts.get('Info', 0)} notes")
 
 
 @app.command()
