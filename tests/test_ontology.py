@@ -13,7 +13,18 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 REPO = Path(__file__).resolve().parents[1]
 ONTOLOGY = REPO / "ontology"
-SEED = Path(__file__).resolve().parents[2] / "shared/seed/common-criteria.txt"
+def _find_seed() -> Path:
+    """The framework's seed text: $LCC_SEED_FILE, else shared/seed/ beside the checkout (or above it)."""
+    if os.environ.get("LCC_SEED_FILE"):
+        return Path(os.environ["LCC_SEED_FILE"])
+    for parent in Path(__file__).resolve().parents[1:]:
+        candidate = parent / "shared/seed/common-criteria.txt"
+        if candidate.is_file():
+            return candidate
+    return Path(__file__).resolve().parents[2] / "shared/seed/common-criteria.txt"
+
+
+SEED = _find_seed()
 V11 = REPO / "tests/data/framework-v1.1.ttl"
 
 LCC = Namespace("https://w3id.org/lcc#")

@@ -1,0 +1,240 @@
+"""The catalogue loader: headers, parameters, binding, and refusing what cannot be served."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from lcc_graph.catalogue import CatalogueError, load_catalogue
+from lcc_graph.catalogue.binding import analyse, parse_checked, values_block
+from lcc_graph.errors import NotFound, QueryError
+from lcc_graph.store import EmbeddedStore
+
+HEADER = """#+ id: {id}
+#+ summary: A test query
+#+ question: Does it work?
+#+ criteria: [partnerships]
+#+ kind: table
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.rq"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def good(folder: Path, name: str = "good") -> Path:
+    return write(folder, name, HEADER.format(id=name) + """#+ params:
+#+   community: {type: iri}
+#+   label: {type: literal}
+#+   min: {type: integer, default: 2}
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?x ?label WHERE { ?x rdfs:label ?label ; <https://w3id.org/lcc#community> ?community }
+GROUP BY ?x ?label HAVING (COUNT(*) >= SAMPLE(?min) - 1)
+""")
+
+
+def test_every_shipped_query_loads_and_agrees_with_rdflib():
+    fast = load_catalogue()
+    strict = load_catalogue(strict=True)  # also checks each query on rdflib's parse tree
+    assert fast.ids() == strict.ids()
+    assert len(fast) >= 16
+    required = {
+        "cross-sector-partnerships": {"community", "min_sectors"},
+        "sector-collaboration-matrix": {"community"},
+        "partnerships-outside-public-authorities": {"community"},
+        "initiative-origins": {"community"},
+        "citizen-involvement": {"community"},
+        "inclusion-reach": {"community"},
+        "outreach-disengaged": {"community"},
+        "needs-coverage": {"community"},
+        "talent-innovation-entrepreneurship": {"community"},
+        "learning-modes": {"community"},
+        "penetration": {"community"},
+        "unsuccessful-practices": {"community"},
+        "criteria-coverage": {"community"},
+        "resource-relative-indicators": set(),
+        "peer-comparison": {"community"},
+        "dialogue-questions": {"stage", "community"},
+    }
+    for query_id, params in required.items():
+        assert params <= set(fast.get(query_id).params), query_id
+    for q in fast:
+        assert q.question and q.summary and q.criteria and q.iri == f"https://w3id.org/lcc/queries/{q.id}"
+        assert q.variables == strict.get(q.id).variables
+
+
+def test_get_unknown_query():
+    with pytest.raises(NotFound):
+        load_catalogue().get("no-such-query")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "problem"),
+    [
+        ("noheader", "SELECT * WHERE { ?s ?p ?o }", "no '#+' header"),
+        ("badyaml", "#+ id: [unclosed\nSELECT * WHERE { ?s ?p ?o }", "not valid YAML"),
+        ("missing", "#+ id: missing\n#+ summary: s\nSELECT * WHERE { ?s ?p ?o }", "missing header key"),
+        ("extra", HEADER.format(id="extra") + "#+ colour: blue\nSELECT * WHERE { ?s ?p ?o }", "unknown header key"),
+        ("crit", HEADER.format(id="crit").replace("[partnerships]", "[health]") + "SELECT * WHERE { ?s ?p ?o }",
+         "unknown criterion slug(s): health"),
+        ("kind", HEADER.format(id="kind").replace("kind: table", "kind: chart") + "SELECT * WHERE { ?s ?p ?o }",
+         "kind 'chart'"),
+        ("askkind", HEADER.format(id="askkind") + "ASK { ?s ?p ?o }", "does not fit a ASK query"),
+        ("wrongid", HEADER.format(id="other-id") + "SELECT * WHERE { ?s ?p ?o }", "does not match the file name"),
+        ("ptype", HEADER.format(id="ptype") + "#+ params:\n#+   x: {type: number}\nSELECT * WHERE { ?x ?p ?o }",
+         "parameter x: type 'number'"),
+        ("pdefault", HEADER.format(id="pdefault") + "#+ params:\n#+   x: {type: integer, default: two}\n"
+         "SELECT * WHERE { ?x ?p ?o }", "default of parameter x"),
+        ("preq", HEADER.format(id="preq") + "#+ params:\n#+   x: {type: integer, required: true, default: 2}\n"
+         "SELECT * WHERE { ?x ?p ?o }", "required parameter cannot have a default"),
+        ("pkey", HEADER.format(id="pkey") + "#+ params:\n#+   x: {type: iri, colour: red}\nSELECT * WHERE { ?x ?p ?o }",
+         "unknown key(s) colour"),
+        ("syntax", HEADER.format(id="syntax") + "SELECT * WHERE { ?s ?p }", "does not parse"),
+        ("undeclared", HEADER.format(id="undeclared") + "#+ params:\n#+   community: {type: iri}\n"
+         "SELECT ?s WHERE { ?s ?p ?o }", "community are not variables of the query's top-level pattern"),
+        ("subonly", HEADER.format(id="subonly") + "#+ params:\n#+   community: {type: iri}\n"
+         "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?community } } }", "community are not variables"),
+        ("short", HEADER.format(id="short").replace("kind: table", "kind: graph") + "#+ params:\n#+   o: {type: iri}\n"
+         "CONSTRUCT WHERE { ?s ?p ?o }", "short form CONSTRUCT WHERE"),
+    ],
+)
+def test_a_broken_file_is_refused_with_its_name(tmp_path, name, text, problem):
+    good(tmp_path)
+    write(tmp_path, name, text)
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(tmp_path)
+    assert info.value.message.startswith(f"{name}.rq: ")
+    assert problem in info.value.message
+    assert info.value.details["file"].endswith(f"{name}.rq")
+
+
+def test_duplicate_ids_and_missing_folder_are_refused(tmp_path):
+    with pytest.raises(CatalogueError, match="does not exist"):
+        load_catalogue(tmp_path / "nowhere")
+    good(tmp_path / "q", "good")
+    good(tmp_path / "q", "good2")
+    (tmp_path / "q" / "good2.rq").write_text((tmp_path / "q" / "good2.rq").read_text().replace("id: good2", "id: good"))
+    with pytest.raises(CatalogueError, match="good2.rq: id 'good' does not match the file name"):
+        load_catalogue(tmp_path / "q")
+
+
+def test_a_parameter_read_in_having_is_a_parameter_of_the_query(tmp_path):
+    good(tmp_path)
+    q = load_catalogue(tmp_path).get("good")
+    assert set(q.params) == {"community", "label", "min"}
+
+
+# --------------------------------------------------------------------------- binding
+
+
+def test_values_block_goes_first_in_the_top_level_where(tmp_path):
+    good(tmp_path)
+    q = load_catalogue(tmp_path).get("good")
+    text = q.bind({"community": "https://w3id.org/lcc/communities/alpha"})
+    block = '\n  VALUES (?community ?label ?min) { (<https://w3id.org/lcc/communities/alpha> UNDEF 2) }\n'
+    offset = q.text.index("WHERE {") + len("WHERE {")
+    assert text == q.text[:offset] + block + q.text[offset:]
+    parse_checked(text, ["community", "label", "min"])  # rdflib agrees the block is first
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # a brace in a comment, in a string, an IRI-like operator, a projection EXISTS, lower case
+        "# { not this\nSELECT ?x (\"WHERE {\" AS ?s) (EXISTS { ?x ?p ?o } AS ?e) where { ?x ?p ?o FILTER(?p < ?o) }",
+        "SELECT * { ?x ?p ?o }",  # no WHERE keyword
+        "PREFIX ex: <http://ex/where{>\nSELECT * WHERE { ?x ex:p ?o }",
+        "CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }",
+        "CONSTRUCT { ?x ?p ?o } { ?x ?p ?o }",
+        "ASK { ?x ?p ?o }",
+        'SELECT ?x WHERE { ?x ?p """a } b""" . { SELECT ?x WHERE { ?x ?q ?r } } }',
+    ],
+)
+def test_the_top_level_where_is_found_whatever_the_text(query):
+    scan = analyse(query)
+    bound = query[: scan.offset] + values_block(["x"], {"x": None}) + query[scan.offset :]
+    parse_checked(bound, ["x"])
+    ox.Store().query(bound)
+
+
+HOSTILE = [
+    'x" } ; DROP ALL ; SELECT * WHERE { ?a ?b "',
+    "a\\u0022 } ; DROP ALL #",
+    "a\\U0001F600 > } ; DROP ALL",
+    "line\nbreak '\"' {{ }} ?label $label <http://evil/>",
+    "\\",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_value_carrying_sparql_syntax_is_only_a_value(tmp_path, value):
+    good(tmp_path)
+    q = load_catalogue(tmp_path).get("good")
+    text = q.bind({"label": value})
+    # nothing but the VALUES block was added, and the block holds the value as one literal
+    block = values_block(["community", "label", "min"], {"label": ox.Literal(value), "min": ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))})
+    offset = analyse(q.text).offset
+    assert text == q.text[:offset] + block + q.text[offset:]
+    parsed, _ = parse_checked(text, ["community", "label", "min"])
+    (row,) = parsed["where"]["part"][0]["value"]
+    assert str(row[1]) == value
+    # run it: it finds exactly the resource labelled with that text, and the store is unchanged
+    store = EmbeddedStore(tmp_path / "store")
+    lcc = "https://w3id.org/lcc#community"
+    for i, label in enumerate([value, "plain", value + "x"]):
+        s = ox.NamedNode(f"https://w3id.org/lcc/communities/alpha/r{i}")
+        store.bulk_add("https://w3id.org/lcc/graphs/communities/alpha/data", [
+            ox.Triple(s, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal(label)),
+            ox.Triple(s, ox.NamedNode(lcc), ox.NamedNode("https://w3id.org/lcc/communities/alpha")),
+        ])
+    before = store.count()
+    rows = store.query(text.replace("SAMPLE(?min) - 1", "SAMPLE(?min) - 1"), default_graph=store.graphs()).values()
+    assert rows == [{"x": "https://w3id.org/lcc/communities/alpha/r0", "label": value}]
+    assert store.count() == before
+    store.close()
+
+
+def test_values_of_the_wrong_type_are_errors_naming_the_parameter(tmp_path):
+    good(tmp_path)
+    q = load_catalogue(tmp_path).get("good")
+    for params, name in [
+        ({"community": "https://w3id.org/lcc/communities/alpha> } ; DROP ALL #"}, "community"),
+        ({"community": "not an iri"}, "community"),
+        ({"community": "relative/path"}, "community"),
+        ({"min": "2 ; DROP ALL"}, "min"),
+        ({"min": "2.5"}, "min"),
+        ({"min": "１２"}, "min"),  # full-width digits are not xsd:integer
+    ]:
+        with pytest.raises(QueryError) as info:
+            q.bind(params)
+        assert info.value.message.startswith(f"parameter {name}:"), info.value.message
+        assert info.value.details["parameter"] == name
+    with pytest.raises(QueryError, match="unknown parameter") as info:
+        q.bind({"colour": "red"})
+    assert info.value.details["parameter"] == "colour"
+
+
+def test_parameter_types_make_rdf_terms(tmp_path):
+    write(tmp_path, "typed", HEADER.format(id="typed") + """#+ params:
+#+   when: {type: date}
+#+   share: {type: decimal}
+#+   flag: {type: boolean}
+#+   n: {type: integer, required: true}
+SELECT ?when ?share ?flag ?n WHERE { }
+""")
+    q = load_catalogue(tmp_path).get("typed")
+    text = q.bind({"when": "2024-02-29", "share": ".5", "flag": "TRUE", "n": "+7"})
+    assert 'VALUES (?when ?share ?flag ?n) { ("2024-02-29"^^<http://www.w3.org/2001/XMLSchema#date> ' \
+           '"0.5"^^<http://www.w3.org/2001/XMLSchema#decimal> ' \
+           '"true"^^<http://www.w3.org/2001/XMLSchema#boolean> ' \
+           '"7"^^<http://www.w3.org/2001/XMLSchema#integer>) }' in text
+    for bad in ({"n": "1", "when": "2024-02-30"}, {"n": "1", "flag": "yes"}, {"n": "1", "share": "1e3"}):
+        with pytest.raises(QueryError, match=f"parameter {next(k for k in bad if k != 'n')}:"):
+            q.bind(bad)
+    with pytest.raises(QueryError, match="parameter n is required"):
+        q.bind({})
