@@ -37,6 +37,7 @@ class Analysis:
 
     form: str  #: SELECT, CONSTRUCT, ASK or DESCRIBE
     offset: int  #: just after the ``{`` that opens the top-level WHERE group
+    injectable: bool  #: False for ``CONSTRUCT WHERE { triples }``, where VALUES cannot go
     projection: tuple[str, ...]  #: projected variables of a SELECT (empty for ``SELECT *``)
     variables: frozenset[str]  #: variables the top-level query uses, outside subqueries
 
@@ -81,7 +82,8 @@ def analyse(text: str) -> Analysis:
 
     For SELECT, ASK and DESCRIBE the WHERE group is the first ``{`` outside any brace or
     parenthesis (a projection's ``EXISTS {}`` sits inside parentheses); for CONSTRUCT the template
-    group comes first. The short form ``CONSTRUCT WHERE { ... }`` cannot take a VALUES block.
+    group comes first. The short form ``CONSTRUCT WHERE { ... }`` holds only triples: no VALUES
+    block can go there (``injectable`` is False).
     A subquery (``{ SELECT ...}``) contributes only the variables it projects.
     """
     tokens = list(_tokens(text))
@@ -89,6 +91,7 @@ def analyse(text: str) -> Analysis:
     form: str | None = None
     offset: int | None = None
     template: bool | None = None
+    injectable = True
     projection: list[str] = []
     variables: set[str] = set()
     subquery_depths: list[int] = []  # brace depth at which each open subquery started
@@ -98,8 +101,7 @@ def analyse(text: str) -> Analysis:
     for position, token in tokens:
         if form == "CONSTRUCT" and template is None:
             template = token == "{"
-            if not template:
-                raise BindingError("the short form CONSTRUCT WHERE { ... } cannot take parameters")
+            injectable = template
         if token == "{":
             if form is not None and braces == 0 and parens == 0 and offset is None:
                 if form == "CONSTRUCT" and template:
@@ -138,7 +140,7 @@ def analyse(text: str) -> Analysis:
         raise BindingError("no SELECT, CONSTRUCT, ASK or DESCRIBE form found")
     if offset is None:
         raise BindingError("no top-level WHERE group found")
-    return Analysis(form, offset, tuple(dict.fromkeys(projection)), frozenset(variables))
+    return Analysis(form, offset, injectable, tuple(dict.fromkeys(projection)), frozenset(variables))
 
 
 def where_offset(text: str) -> int:

@@ -168,6 +168,8 @@ def load_query(file: Path, checker: ox.Store | None = None, *, strict: bool = Fa
         scan = analyse(body)
     except BindingError as exc:
         raise fail(str(exc)) from exc
+    if names and not scan.injectable:
+        raise fail("the short form CONSTRUCT WHERE { ... } cannot take parameters: write CONSTRUCT { ... } WHERE { ... }")
     probe = inject(body, scan.offset, values_block(names, {})) if names else body
     try:
         (checker or ox.Store()).query(probe)
