@@ -50,16 +50,34 @@ def load_communities(
     fails is simply run again); otherwise each community is replaced in its own transaction.
     """
     raw = store.public if isinstance(store, Stores) else store
-    bulk = not community_ids(raw)
     total = 0
-    for community in communities:
-        if bulk:
-            raw.bulk_add(community_graph(community.id, "data"), community.triples)
-        else:
+    if community_ids(raw):
+        for community in communities:
             replace_community(store, community.id, community.triples, [], [])
-        total += len(community.triples)
-        if progress:
-            progress(community.id)
-    if bulk and isinstance(store, Stores):
+            total += len(community.triples)
+            if progress:
+                progress(community.id)
+        return total
+
+    def quads():
+        nonlocal total
+        for community in communities:
+            graph = ox.NamedNode(community_graph(community.id, "data"))
+            for t in community.triples:
+                yield ox.Quad(t.subject, t.predicate, t.object, graph)
+            total += len(community.triples)
+            if progress:
+                progress(community.id)
+
+    if isinstance(raw, EmbeddedStore):
+        raw.raw.bulk_extend(quads())
+        raw.flush()
+    else:  # a remote engine: one bulk request per community
+        for community in communities:
+            raw.bulk_add(community_graph(community.id, "data"), community.triples)
+            total += len(community.triples)
+            if progress:
+                progress(community.id)
+    if isinstance(store, Stores):
         store.publish()
     return total

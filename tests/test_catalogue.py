@@ -136,7 +136,8 @@ def test_values_block_goes_first_in_the_top_level_where(tmp_path):
     good(tmp_path)
     q = load_catalogue(tmp_path).get("good")
     text = q.bind({"community": "https://w3id.org/lcc/communities/alpha"})
-    block = '\n  VALUES (?community ?label ?min) { (<https://w3id.org/lcc/communities/alpha> UNDEF 2) }\n'
+    block = ('\n  VALUES (?community ?label ?min) { (<https://w3id.org/lcc/communities/alpha> UNDEF '
+             '"2"^^<http://www.w3.org/2001/XMLSchema#integer>) }\n')
     offset = q.text.index("WHERE {") + len("WHERE {")
     assert text == q.text[:offset] + block + q.text[offset:]
     parse_checked(text, ["community", "label", "min"])  # rdflib agrees the block is first
@@ -148,7 +149,7 @@ def test_values_block_goes_first_in_the_top_level_where(tmp_path):
         # a brace in a comment, in a string, an IRI-like operator, a projection EXISTS, lower case
         "# { not this\nSELECT ?x (\"WHERE {\" AS ?s) (EXISTS { ?x ?p ?o } AS ?e) where { ?x ?p ?o FILTER(?p < ?o) }",
         "SELECT * { ?x ?p ?o }",  # no WHERE keyword
-        "PREFIX ex: <http://ex/where{>\nSELECT * WHERE { ?x ex:p ?o }",
+        "PREFIX ex: <http://ex/WHERE/>\nSELECT * WHERE { ?x ex:p ?o }",
         "CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }",
         "CONSTRUCT { ?x ?p ?o } { ?x ?p ?o }",
         "ASK { ?x ?p ?o }",
@@ -180,9 +181,15 @@ def test_a_value_carrying_sparql_syntax_is_only_a_value(tmp_path, value):
     block = values_block(["community", "label", "min"], {"label": ox.Literal(value), "min": ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))})
     offset = analyse(q.text).offset
     assert text == q.text[:offset] + block + q.text[offset:]
-    parsed, _ = parse_checked(text, ["community", "label", "min"])
-    (row,) = parsed["where"]["part"][0]["value"]
-    assert str(row[1]) == value
+    # rdflib's parse agrees: one row, the label one literal, the rest of the query as written.
+    # (rdflib decodes \\u sequences in the whole text before parsing, as the SPARQL text allows,
+    # which alters such a value or makes the text unparseable, never a different query;
+    # pyoxigraph keeps the value exactly, which the run below checks.)
+    if "\\u" not in value and "\\U" not in value:
+        parsed, variables = parse_checked(text, ["community", "label", "min"])
+        (row,) = parsed["where"]["part"][0]["value"]
+        assert row[0] == "UNDEF" and str(row[1]["string"]) == value
+        assert variables == {"x", "label", "community", "min"}
     # run it: it finds exactly the resource labelled with that text, and the store is unchanged
     store = EmbeddedStore(tmp_path / "store")
     lcc = "https://w3id.org/lcc#community"

@@ -19,12 +19,17 @@ router = APIRouter(tags=["communities"])
             responses={200: {"content": {"application/json": {"example": {
                 "community": "riverside",
                 "findings": {"counts": {"Warning": 3, "Info": 1}, "total": 4, "by_criterion": [
-                    {"slug": "partnerships", "label": "Partnerships", "shapes": [
+                    {"slug": "partnerships", "label": "Partnerships", "counts": {"Warning": 1}, "shapes": [
                         {"shape": "https://w3id.org/lcc/shapes/partnerships-single-sector", "severity": "Warning",
-                         "hint": "Invite a partner from another sector", "results": [{"focus": "…", "label": "…", "message": "…"}]}]}]},
+                         "hint": "Invite a partner from another sector", "message": "…",
+                         "results": [{"focus": "…", "label": "…", "message": "…"}]}]}]},
                 "indicators": [{"slug": "partnerships-cross-sector", "criterion": "https://w3id.org/lcc/criteria/partnerships",
+                                "criterion_slug": "partnerships", "criterion_label": "Partnerships",
                                 "values": {"raw": 0.5, "per-1000-inhabitants": 0.2},
-                                "peers": {"raw": {"percentile": 62, "band": "third quarter", "peers": 7}}}]}},
+                                "peers": {"raw": {"percentile": 62, "band": "third quarter", "peers": 7,
+                                                  "quarter": "upper-mid"}}}],
+                "peer_group": {"factor": "2", "wider": "4", "narrower": None,
+                               "normalisations": [{"slug": "raw", "label": "Raw"}]}}},
                 "text/html": {}}},
                 404: {"description": "no such community"}})
 def community_assessment(id: CommunityId, request: Request, stores: StoresDep, lang: LangDep) -> Response:

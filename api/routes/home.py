@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from lcc_graph.views.criteria import list_criteria
+from lcc_graph.views.overview import service_counts
 
 from ..deps import LangDep, StoresDep
 from ..negotiation import choose
@@ -20,8 +21,7 @@ def home(request: Request, stores: StoresDep, lang: LangDep) -> Response:
     items = list_criteria(stores, lang)
     links = {"criteria": "/criteria", "communities": "/communities", "queries": "/queries", "sparql": "/sparql", "health": "/health", "openapi": "/openapi.json", "docs": "/docs"}
     if choose(request, ["application/json", "text/html"]) == "text/html":
-        from .pages import home_counts
-
-        return render(request, "home.html", lang, nav="home", criteria=items, links=links,
-                      counts=home_counts(request, stores, items))
+        catalogue = getattr(request.app.state, "catalogue", None)
+        counts = service_counts(stores, items, queries=len(catalogue) if catalogue is not None else 0)
+        return render(request, "home.html", lang, nav="home", criteria=items, links=links, counts=counts)
     return JSONResponse({"service": "lcc-graph", "criteria": len(items), "links": links})

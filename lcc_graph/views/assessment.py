@@ -1,4 +1,9 @@
-"""A community's assessment: findings grouped by criterion, indicators raw and relative, peer bands."""
+"""A community's assessment: findings grouped by criterion, indicators raw and relative, peer bands.
+
+:func:`assessment` is the one reading of a community's findings and indicators: the JSON of
+``/communities/{id}/assessment`` is its answer as is, and the community page shows the same
+answer put in reading order by :func:`for_reading` (no second query).
+"""
 
 from __future__ import annotations
 
@@ -9,96 +14,206 @@ import pyoxigraph as ox
 
 from ..catalogue import Catalogue, default_catalogue
 from ..errors import NotFound
-from ..namespaces import check_slug, community_iri, sparql_prefixes
+from ..namespaces import BASE, check_slug, community_iri, sparql_prefixes
 from ..store.stores import Stores
 from .labels import pick
 
+SEVERITY_ORDER = ("Violation", "Warning", "Info")
+# The peer-comparison query's bands, as the quarter a page marks ("few": too few peers to compare).
+QUARTERS = {"bottom quarter": "low", "second quarter": "lower-mid", "third quarter": "upper-mid", "top quarter": "high"}
+NORMALISATIONS = BASE + "normalisations/"
+NORMALISATION_ORDER = ("raw", "per-1000-inhabitants", "per-available-resource", "per-potential-resource")
+PEER_QUERY = "peer-comparison"
+FACTOR_RANGE = (1.1, 100.0)
+
 _EXISTS = sparql_prefixes() + "ASK { %s a lcc:Community }"
 
+# The shape's own hint (in the reader's language) is preferred to the English one stored on the result.
 _FINDINGS = sparql_prefixes() + """
-SELECT ?r ?criterion ?clabel ?shape ?slabel ?severity ?message ?hint ?focus ?flabel WHERE {
+SELECT ?r ?criterion ?clabel ?shape ?slabel ?shint ?severity ?message ?hint ?focus ?flabel WHERE {
   VALUES ?community { %s }
   ?r a sh:ValidationResult ; lcc:community ?community ; sh:sourceShape ?shape ;
      sh:resultSeverity ?severity ; sh:focusNode ?focus .
   OPTIONAL { ?r lcc:criterion ?criterion . OPTIONAL { ?criterion skos:prefLabel ?clabel } }
   OPTIONAL { ?r sh:resultMessage ?message }
   OPTIONAL { ?r lcc:hint ?hint }
-  OPTIONAL { ?shape rdfs:label ?slabel }
+  OPTIONAL { ?shape rdfs:label ?slabel } OPTIONAL { ?shape lcc:hint ?shint }
   OPTIONAL { ?focus rdfs:label ?flabel }
 }"""
 
 _MEASUREMENTS = sparql_prefixes() + """
-SELECT ?indicator ?ilabel ?criterion ?normalisation ?value WHERE {
+SELECT ?indicator ?ilabel ?criterion ?clabel ?normalisation ?value WHERE {
   VALUES ?community { %s }
   ?m a dqv:QualityMeasurement ; lcc:community ?community ; dqv:isMeasurementOf ?indicator ;
      lcc:normalisation ?normalisation ; dqv:value ?value .
   OPTIONAL { ?indicator rdfs:label ?ilabel }
-  OPTIONAL { ?indicator lcc:criterion ?criterion }
+  OPTIONAL { ?indicator lcc:criterion ?criterion . OPTIONAL { ?criterion skos:prefLabel ?clabel } }
 } ORDER BY ?indicator ?normalisation"""
+
+_NORMALISATION_LABELS = sparql_prefixes() + """
+SELECT ?x ?label WHERE { ?x skos:inScheme <%s> ; skos:prefLabel ?label }""" % NORMALISATIONS
 
 
 def _local(iri: str) -> str:
     return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def assessment(stores: Stores, community_id: str, lang: str = "en", catalogue: Catalogue | None = None) -> dict[str, Any]:
-    """The community's current findings and indicators, with its percentile band among its peers."""
+def _add(literals: list[ox.Literal], row: dict, key: str) -> None:
+    if isinstance(row.get(key), ox.Literal) and row[key] not in literals:
+        literals.append(row[key])
+
+
+def _fmt(number: float) -> str:
+    """2.0 -> "2", 2.5 -> "2.5"."""
+    return f"{round(number, 2):g}"
+
+
+def peer_factor(text: str | float | None) -> str | None:
+    """A peer-group factor as asked for (e.g. ``?peer_factor=``), held within 1.1 to 100; None if absent or not a number."""
+    try:
+        return str(min(max(float(text), FACTOR_RANGE[0]), FACTOR_RANGE[1])) if text else None
+    except ValueError:
+        return None
+
+
+def assessment(stores: Stores, community_id: str, lang: str = "en", catalogue: Catalogue | None = None,
+               factor: str | float | None = None) -> dict[str, Any]:
+    """The community's current findings and indicators, with its percentile band among its peers.
+
+    ``factor`` (text as asked for, or a number) widens or narrows the peer group, held within 1.1
+    to 100 by :func:`peer_factor`; the peer-comparison query's default when absent or not a number.
+    Labels, messages and hints are picked in ``lang``. A focus node that is a blank node has no IRI
+    to show: its ``focus`` is None.
+    """
     check_slug(community_id)
     me = str(ox.NamedNode(community_iri(community_id)))
     if not stores.query_public(_EXISTS % me).boolean:
         raise NotFound(f"no community {community_id!r}")
-    criteria: dict[str, dict[str, Any]] = {}
-    labels: dict[str, list[ox.Literal]] = defaultdict(list)
-    counts: dict[str, int] = defaultdict(int)
-    seen: set[str] = set()
+    catalogue = catalogue or default_catalogue()
+    return {
+        "community": community_id,
+        "iri": community_iri(community_id),
+        "findings": _findings(stores, me, lang),
+        **_indicators(stores, me, community_id, lang, catalogue, peer_factor(factor)),
+        "note": "Indicators are read against the community's own resources; peers are communities of similar "
+                "size and resources per inhabitant, shown as percentile bands, never as a ranking.",
+    }
+
+
+def _findings(stores: Stores, me: str, lang: str) -> dict[str, Any]:
+    """Findings by criterion (IRI order), then shape (IRI order), then focus node."""
+    results: dict[str, dict[str, Any]] = {}
     for row in stores.query_public(_FINDINGS % me).rows():
-        key = row["criterion"].value if "criterion" in row else "none"
-        if "clabel" in row and row["clabel"] not in labels[key]:
-            labels[key].append(row["clabel"])
-        if row["r"].value in seen:
-            continue
-        seen.add(row["r"].value)
-        severity = _local(row["severity"].value)
-        counts[severity] += 1
-        crit = criteria.setdefault(key, {"criterion": None if key == "none" else key,
-                                         "slug": None if key == "none" else _local(key), "shapes": {}})
-        shape = crit["shapes"].setdefault(row["shape"].value, {
-            "shape": row["shape"].value, "label": row["slabel"].value if "slabel" in row else _local(row["shape"].value),
-            "severity": severity, "hint": row["hint"].value if "hint" in row else None, "results": []})
-        shape["results"].append({"focus": row["focus"].value, "label": row["flabel"].value if "flabel" in row else None,
-                                 "message": row["message"].value if "message" in row else None})
+        entry = results.setdefault(row["r"].value, {
+            "criterion": row["criterion"].value if "criterion" in row else None,
+            "severity": _local(row["severity"].value),
+            "shape": row["shape"].value,
+            "focus": None if isinstance(row["focus"], ox.BlankNode) else row["focus"].value,
+            "clabel": [], "slabel": [], "shint": [], "hint": [], "flabel": [], "message": []})
+        for key in ("clabel", "slabel", "shint", "hint", "flabel", "message"):
+            _add(entry[key], row, key)
+    criteria: dict[str, dict[str, Any]] = {}
+    counts: dict[str, int] = defaultdict(int)
+    for entry in results.values():
+        key = entry["criterion"] or "none"
+        counts[entry["severity"]] += 1
+        crit = criteria.setdefault(key, {"criterion": entry["criterion"], "slug": _local(key) if entry["criterion"] else None,
+                                         "labels": [], "shapes": {}, "counts": defaultdict(int)})
+        crit["counts"][entry["severity"]] += 1
+        for label in entry["clabel"]:
+            if label not in crit["labels"]:
+                crit["labels"].append(label)
+        shape = crit["shapes"].setdefault(entry["shape"], {
+            "shape": entry["shape"], "label": pick(entry["slabel"], lang) or _local(entry["shape"]),
+            "severity": entry["severity"], "hint": pick(entry["shint"], lang) or pick(entry["hint"], lang),
+            "results": []})
+        shape["results"].append({"focus": entry["focus"], "label": pick(entry["flabel"], lang),
+                                 "message": pick(entry["message"], lang)})
     grouped = []
     for key, crit in sorted(criteria.items()):
-        crit["label"] = pick(labels[key], lang) or crit["slug"]
-        crit["shapes"] = sorted(crit["shapes"].values(), key=lambda s: s["shape"])
-        for s in crit["shapes"]:
-            s["results"].sort(key=lambda r: r["focus"])
-        grouped.append(crit)
+        shapes = sorted(crit["shapes"].values(), key=lambda s: s["shape"])
+        for s in shapes:
+            s["results"].sort(key=lambda r: r["focus"] or "")
+            messages = {r["message"] for r in s["results"]}
+            s["message"] = messages.pop() if len(messages) == 1 else None
+        grouped.append({"criterion": crit["criterion"], "slug": crit["slug"], "shapes": shapes,
+                        "label": pick(crit["labels"], lang) or crit["slug"], "counts": dict(crit["counts"])})
+    return {"counts": dict(counts), "total": sum(counts.values()), "by_criterion": grouped}
+
+
+def _indicators(stores: Stores, me: str, community_id: str, lang: str, catalogue: Catalogue,
+                factor: str | None) -> dict[str, Any]:
+    """The indicators with their values per normalisation and their bands among the peers, and the peer group."""
     indicators: dict[str, dict[str, Any]] = {}
+    labels: dict[str, list[ox.Literal]] = defaultdict(list)
     for row in stores.query_public(_MEASUREMENTS % me).rows():
         iri = row["indicator"].value
         entry = indicators.setdefault(iri, {"indicator": iri, "slug": _local(iri), "label": [],
                                             "criterion": row["criterion"].value if "criterion" in row else None,
                                             "values": {}, "peers": {}})
-        if "ilabel" in row and row["ilabel"] not in entry["label"]:
-            entry["label"].append(row["ilabel"])
+        _add(entry["label"], row, "ilabel")
+        if entry["criterion"]:
+            _add(labels[entry["criterion"]], row, "clabel")
         entry["values"][_local(row["normalisation"].value)] = float(row["value"].value)
-    catalogue = catalogue or default_catalogue()
-    peer_query = catalogue.get("peer-comparison").bind({"community": community_iri(community_id)})
-    for row in stores.query_public(peer_query).values():
+    peer_rows: list[dict[str, str]] = []
+    default = 2.0
+    if PEER_QUERY in catalogue:
+        query = catalogue.get(PEER_QUERY)
+        values = {"community": community_iri(community_id)}
+        if factor and "factor" in query.params:
+            values["factor"] = factor
+        peer_rows = stores.query_public(query.bind(values)).values()
+        if "factor" in query.params and query.params["factor"].default:
+            default = float(query.params["factor"].default)
+    seen: set[str] = set()
+    for row in peer_rows:
+        norm = _local(row["normalisation"])
+        seen.add(norm)
         entry = indicators.get(row["indicator"])
         if entry is None:
             continue
-        entry["peers"][_local(row["normalisation"])] = {
-            "percentile": float(row["percentile"]) if "percentile" in row else None,
-            "band": row.get("band"), "peers": int(row["peers"])}
+        entry["peers"][norm] = {
+            "percentile": float(row["percentile"]) if row.get("percentile") else None,
+            "band": row.get("band"), "peers": int(float(row.get("peers") or 0)),
+            "quarter": QUARTERS.get(row.get("band", ""), "few")}
     for entry in indicators.values():
         entry["label"] = pick(entry["label"], lang) or entry["slug"]
+        entry["criterion_slug"] = _local(entry["criterion"]) if entry["criterion"] else None
+        entry["criterion_label"] = (pick(labels[entry["criterion"]], lang) or entry["criterion_slug"]) if entry["criterion"] else None
+    norm_labels: dict[str, list[ox.Literal]] = defaultdict(list)
+    if seen:
+        for row in stores.query_public(_NORMALISATION_LABELS).rows():
+            norm_labels[_local(row["x"].value)].append(row["label"])
+    norms = [n for n in NORMALISATION_ORDER if n in seen] + sorted(seen - set(NORMALISATION_ORDER))
+    current = float(factor) if factor else default
     return {
-        "community": community_id,
-        "iri": community_iri(community_id),
-        "findings": {"counts": dict(counts), "total": sum(counts.values()), "by_criterion": grouped},
         "indicators": sorted(indicators.values(), key=lambda e: (e["criterion"] or "", e["slug"])),
-        "note": "Indicators are read against the community's own resources; peers are communities of similar "
-                "size and resources per inhabitant, shown as percentile bands, never as a ranking.",
+        "peer_group": {
+            "factor": _fmt(current),
+            "wider": _fmt(current * 2) if current * 2 <= FACTOR_RANGE[1] else None,
+            "narrower": _fmt(current / 2) if current / 2 >= FACTOR_RANGE[0] else None,
+            "normalisations": [{"slug": n, "label": pick(norm_labels[n], lang) or n} for n in norms],
+        },
     }
+
+
+def _rank(severity: str) -> int:
+    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+
+
+def for_reading(body: dict[str, Any]) -> dict[str, Any]:
+    """An :func:`assessment` in the order a page reads it (copies; ``body`` is left as is).
+
+    ``findings``: the criteria by label (findings of no criterion last), in each the most severe
+    shape first then by label, in each the results by label. ``indicators``: those with peers,
+    by criterion label then label.
+    """
+    groups = []
+    for g in body["findings"]["by_criterion"]:
+        shapes = [dict(s, results=sorted(s["results"], key=lambda r: r["label"] or r["focus"] or ""))
+                  for s in sorted(g["shapes"], key=lambda s: (_rank(s["severity"]), s["label"] or s["shape"]))]
+        groups.append(dict(g, shapes=shapes))
+    groups.sort(key=lambda g: (g["label"] is None, g["label"] or ""))
+    rows = sorted((i for i in body["indicators"] if i["peers"]),
+                  key=lambda i: (i["criterion_label"] or "", i["label"]))
+    return {"findings": groups, "indicators": rows}

@@ -269,6 +269,23 @@ def list_communities(stores: Stores, lang: str = "en", sort: str = "label",
     return _sort_communities(items, sort, descending)
 
 
+_COMMUNITY_LABELS = sparql_prefixes() + """
+SELECT ?c ?label WHERE { ?c a lcc:Community . OPTIONAL { ?c rdfs:label ?label } }"""
+
+
+def community_labels(stores: Stores, lang: str = "en") -> dict[str, str]:
+    """Every community's label in the reader's language (its id when it has none), by id."""
+    labels: dict[str, list[ox.Literal]] = defaultdict(list)
+    for row in stores.query_public(_COMMUNITY_LABELS).rows():
+        cid = community_id_of(row["c"].value)
+        if cid is None:
+            continue
+        found = labels[cid]  # every community gets an entry, labelled or not
+        if isinstance(row.get("label"), ox.Literal):
+            found.append(row["label"])
+    return {cid: pick(items, lang) or cid for cid, items in labels.items()}
+
+
 def _concept(iri: str, labels: dict[str, str]) -> dict[str, Any]:
     return {"iri": iri, "slug": framework_slug(iri), "label": labels.get(iri) or _local_name(iri)}
 
