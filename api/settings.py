@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     max_query_depth: int = 64
     max_result_rows: int = 100_000
     max_result_bytes: int = 64 * 1024 * 1024
-    query_workers: int = 2
+    query_workers: int = 3
     worker_memory_bytes: int = 4 * 1024**3
     max_upload_bytes: int = 5_000_000
     max_upload_triples: int = 200_000

@@ -55,3 +55,9 @@ def test_assessment_over_demo_names_no_other_community(client):
 def test_assessment_of_unknown_community_is_404(client):
     assert client.get("/communities/nowhere/assessment").status_code == 404
     assert client.get("/communities/Bad!/assessment").status_code == 404
+
+
+def test_a_browser_reads_the_assessment_on_the_community_page(client):
+    first = client.get("/communities").json()["communities"][0]["id"]
+    r = client.get(f"/communities/{first}/assessment?lang=he", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/communities/{first}?lang=he#findings"

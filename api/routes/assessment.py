@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from lcc_graph.errors import NotFound
 from lcc_graph.views.assessment import assessment
@@ -39,5 +39,6 @@ def community_assessment(id: CommunityId, request: Request, stores: StoresDep, l
     except ValueError as exc:
         raise NotFound(f"no community {id!r}: {exc}") from exc
     if choose(request, ["application/json", "text/html"]) == "text/html":
-        return render(request, "assessment.html", lang, assessment=body)
+        # people read the assessment on the community's page, beside its network
+        return RedirectResponse(f"/communities/{id}?lang={lang}#findings", status_code=303)
     return JSONResponse(body)
