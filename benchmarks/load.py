@@ -525,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--upload-communities", type=int, default=6, help="communities created for uploads")
     ap.add_argument("--query-timeout", type=float, default=5.0, help="LCC_QUERY_TIMEOUT_S of the server")
     ap.add_argument("--query-workers", type=int, default=0,
-                    help="LCC_QUERY_WORKERS of the server (0: the server's own default, 2)")
+                    help="LCC_QUERY_WORKERS of the server (0: the server's own default, 3)")
     ap.add_argument("--client-timeout", type=float, default=30.0, help="client timeout of each request")
     ap.add_argument("--calibrate", type=int, default=3, help="sequential requests per read kind first (0: skip)")
     ap.add_argument("--no-runaway", action="store_true", help="phase 1 only")

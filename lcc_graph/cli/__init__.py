@@ -1,11 +1,12 @@
-"""The ``lcc`` command line: serve, demo, load, query, export, token, validate."""
+"""The ``lcc`` command line: serve, demo, load, query, queries, assess, export, token, validate."""
 
 from __future__ import annotations
 
-from . import validate
+from . import queries, validate
 from .main import app
 
 validate.register(app)
+queries.register(app)
 
 
 def main() -> None:
