@@ -80,6 +80,7 @@ def prepare(
     *,
     max_triples: int = DEFAULT_MAX_TRIPLES,
     reject: bool = True,
+    check_owner: bool = True,
 ) -> Prepared:
     """Parse, check ownership, validate, compute findings and indicators; store nothing.
 
@@ -90,7 +91,8 @@ def prepare(
 
     label = access.registered(stores.private).get(community_id, community_id)
     parsed = parse_rdf(data, media_type, base_iri=community_base(community_id), max_triples=max_triples)
-    check_ownership(parsed.triples, community_id, stores.public)
+    if check_owner:
+        check_ownership(parsed.triples, community_id, stores.public)
     triples = _with_community_node(parsed.triples, community_id, label)
     digest = history.checksum(triples)
     report = validate(triples, community_id)

@@ -131,7 +131,8 @@ async def validate(request: Request, stores: StoresDep, settings: SettingsDep, c
     cid = _community(community) if community else "validate"
     data = await read_limited(request, settings.max_upload_bytes)
     prepared = await run_in_threadpool(uploads.prepare, stores, cid, data, request.headers.get("content-type", ""),
-                                       max_triples=settings.max_upload_triples, reject=False)
+                                       max_triples=settings.max_upload_triples, reject=False,
+                                       check_owner=community is not None)
     report = prepared.report.to_json()
     if wants_html(request):
         return render(request, "report.html", "en", community=cid, accepted=prepared.report.conforms, report=report)
