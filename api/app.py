@@ -24,7 +24,7 @@ from lcc_graph.store.stores import Stores, open_remote_stores, open_stores
 from lcc_graph.store.workers import ReadLimits
 
 from .errors import install_error_handlers
-from .routes import admin, assessment, communities, criteria, health, home, pages, queries, sparql, uploads
+from .routes import admin, assessment, communities, criteria, graphs, health, home, pages, queries, sparql, uploads
 from .settings import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                    swagger_favicon_url="/static/favicon.svg")
     install_error_handlers(app)
     app.state.catalogue = load_catalogue()
-    for module in (home, health, sparql, criteria, communities, assessment, admin, uploads, queries, pages):
+    for module in (home, health, sparql, graphs, criteria, communities, assessment, admin, uploads, queries, pages):
         app.include_router(module.router)
     queries.add_query_routes(app, app.state.catalogue)
     return app
