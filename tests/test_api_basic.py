@@ -124,3 +124,13 @@ def test_criterion_evidence_counts_each_community_once(client):
         lcc:criterion <https://w3id.org/lcc/criteria/reflection> }"""
     total = int(client.get("/sparql", params={"query": q}).json()["results"]["bindings"][0]["n"]["value"])
     assert sum(e["evidence"] for e in evidence) == total
+
+
+def test_criterion_lists_the_queries_that_answer_it(client):
+    from lcc_graph.catalogue import default_catalogue
+
+    body = client.get("/criteria/partnerships").json()
+    assert {q["id"] for q in body["queries"]} == {q.id for q in default_catalogue().by_criterion("partnerships")}
+    assert "cross-sector-partnerships" in {q["id"] for q in body["queries"]}
+    page = client.get("/criteria/partnerships", headers={"Accept": "text/html"}).text
+    assert 'href="/queries/cross-sector-partnerships' in page

@@ -30,6 +30,8 @@ def criteria(request: Request, stores: StoresDep, lang: LangDep) -> Response:
 def criterion(slug: str, request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """One criterion by its slug (e.g. ``penetration``)."""
     item = criterion_details(stores, slug, lang)
+    item["queries"] = [{"id": q.id, "href": f"/queries/{q.id}", "question": q.question, "summary": q.summary}
+                       for q in request.app.state.catalogue.by_criterion(slug)]
     if choose(request, ["application/json", "text/html"]) == "text/html":
         return render(request, "criterion.html", lang, nav="criteria", criterion=item)
     return JSONResponse(item)
