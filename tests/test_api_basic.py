@@ -134,3 +134,19 @@ def test_criterion_lists_the_queries_that_answer_it(client):
     assert "cross-sector-partnerships" in {q["id"] for q in body["queries"]}
     page = client.get("/criteria/partnerships", headers={"Accept": "text/html"}).text
     assert 'href="/queries/cross-sector-partnerships' in page
+
+
+def test_openapi_lists_every_route_with_response_types_and_an_example(client):
+    spec = client.get("/openapi.json").json()
+    for path in ["/health", "/sparql", "/graphs", "/queries", "/criteria", "/criteria/{slug}", "/communities",
+                 "/communities/{id}", "/communities/{id}/network", "/communities/{id}/assessment",
+                 "/communities/{id}/data", "/validate", "/communities/{id}/tokens",
+                 "/communities/{id}/tokens/{token_id}", "/communities/{id}/history",
+                 "/communities/{id}/history/{a}/diff/{b}", "/communities/{id}/answers"]:
+        assert path in spec["paths"], path
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            types = [m for r in op.get("responses", {}).values() for m in r.get("content", {})]
+            assert types or method == "delete", f"{method} {path} declares no response type"
+            assert "example" in str(op), f"{method} {path} has no example"
+    assert "503" in str(spec["paths"]["/sparql"]["get"]["responses"])

@@ -13,10 +13,22 @@ from ..pages import render
 
 router = APIRouter(tags=["framework"])
 
-HTML_OR_JSON = {200: {"content": {"application/json": {}, "text/html": {}}}}
+LIST_EXAMPLE = {"count": 21, "criteria": [{"slug": "balances", "iri": "https://w3id.org/lcc/criteria/balances",
+                                           "label": "Balances", "definition": "…",
+                                           "statements": [{"iri": "https://w3id.org/lcc/criteria/balances/statements/1",
+                                                           "text": "The learning community or city does not produce …"}],
+                                           "dimensions": []}]}
+ONE_EXAMPLE = {"slug": "penetration", "label": "Penetration", "statements": [{"iri": "…", "text": "…"}],
+               "dimensions": [{"iri": "https://w3id.org/lcc/criteria/penetration/horizontal", "label": "Horizontal"}],
+               "shapes": [{"iri": "https://w3id.org/lcc/shapes/…", "severity": "Warning", "message": "…", "hint": "…"}],
+               "questions": [{"id": "lc-3", "text": "To what extent are different sectors collaborating, …"}],
+               "evidence": [{"id": "riverside", "evidence": 2, "unsuccessful": 1, "dialogues": 1}],
+               "findings": {"Warning": {"results": 12, "communities": 5}},
+               "queries": [{"id": "penetration", "href": "/queries/penetration", "question": "…"}]}
 
 
-@router.get("/criteria", summary="The 21 criteria with their statements", responses=HTML_OR_JSON)
+@router.get("/criteria", summary="The 21 criteria with their statements",
+            responses={200: {"content": {"application/json": {"example": LIST_EXAMPLE}, "text/html": {}}}})
 def criteria(request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """Every criterion of the framework with its statements and dimensions."""
     items = list_criteria(stores, lang)
@@ -26,7 +38,8 @@ def criteria(request: Request, stores: StoresDep, lang: LangDep) -> Response:
 
 
 @router.get("/criteria/{slug}", summary="One criterion: statements, dimensions, shapes, questions, evidence", responses={
-    **HTML_OR_JSON, 404: {"description": "no such criterion"}})
+    200: {"content": {"application/json": {"example": ONE_EXAMPLE}, "text/html": {}}},
+    404: {"description": "no such criterion"}})
 def criterion(slug: str, request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """One criterion by its slug (e.g. ``penetration``)."""
     item = criterion_details(stores, slug, lang)

@@ -15,7 +15,9 @@ from ..pages import render
 router = APIRouter(tags=["service"])
 
 
-@router.get("/", summary="What the service is and where to go", responses={200: {"content": {"application/json": {}, "text/html": {}}}})
+@router.get("/", summary="What the service is and where to go", responses={200: {"content": {"application/json": {"example": {
+                "service": "lcc-graph", "criteria": 21,
+                "links": {"criteria": "/criteria", "sparql": "/sparql", "openapi": "/openapi.json"}}}, "text/html": {}}}})
 def home(request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """Counts and ways in."""
     items = list_criteria(stores, lang)
