@@ -288,8 +288,8 @@ def _assessment_triples(
 ) -> list[ox.Triple]:
     community = ox.NamedNode(community_iri(community_id))
     assessment = ox.NamedNode(assessment_iri(community_id))
-    when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
-    when = when.isoformat().replace("+00:00", "Z")  # the canonical form the store gives back
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    when = moment.isoformat().replace("+00:00", "Z")  # the canonical form the store gives back
     triples = [
         ox.Triple(assessment, _A, _ASSESSMENT),
         ox.Triple(assessment, _COMMUNITY, community),

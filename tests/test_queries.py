@@ -511,3 +511,47 @@ def test_every_indicator_is_tied_to_a_criterion_and_a_catalogue_query():
     assert len(criteria) >= 10 and all(c.startswith(CRIT) for c in criteria)
     for ind in indicators:
         assert CATALOGUE.get(ind.query_id).kind == "indicator" and ind.label
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_cli_query_queries_and_assess(tmp_path):
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from lcc_graph.cli import queries as cli
+    from lcc_graph.store import open_stores
+
+    stores = open_stores(tmp_path / "data")
+    for ttl in sorted(data_dir("ontology").glob("*.ttl")):
+        stores.public.bulk_add(framework_graph(ttl.stem), (q.triple for q in ox.parse(path=str(ttl), format=ox.RdfFormat.TURTLE)))
+    stores.public.raw.bulk_extend(ox.parse(path=str(DATA / "communities.trig"), format=ox.RdfFormat.TRIG))
+    stores.close()
+    app = typer.Typer()
+
+    @app.command()
+    def version() -> None:
+        """(a second command, so that typer keeps sub-commands)"""
+
+    cli.register(app)
+    runner = CliRunner()
+    where = ["--data-dir", str(tmp_path / "data")]
+    done = runner.invoke(app, ["query", "cross-sector-partnerships", "--param", "community=alpha", "--format", "json", *where])
+    assert done.exit_code == 0, done.output
+    assert [r["partnership"] for r in json.loads(done.stdout)["rows"]] == [A + "ps1", A + "ps4"]
+    csv = runner.invoke(app, ["query", "learning-modes", "-p", "community=beta", "-f", "csv", *where])
+    assert csv.stdout.splitlines()[0] == "community,mode,initiatives,participantsTotal"
+    table = runner.invoke(app, ["query", "learning-modes", "-p", "community=beta", *where])
+    assert "learning-modes:" in table.stdout and "learning-modes:formal" in table.stdout
+    bad = runner.invoke(app, ["query", "cross-sector-partnerships", "-p", "min_sectors=two", *where])
+    assert bad.exit_code == 2 and "parameter min_sectors" in bad.output
+    assert runner.invoke(app, ["query", "no-such-query", *where]).exit_code == 2
+    listing = runner.invoke(app, ["queries"])
+    assert listing.exit_code == 0 and "peer-comparison" in listing.stdout
+    assessed = runner.invoke(app, ["assess", *where])
+    assert assessed.exit_code == 0 and "assessed 2 communities" in assessed.output
+    rows = runner.invoke(app, ["query", "resource-relative-indicators", "-p", "community=alpha", "-f", "json", *where])
+    assert len(json.loads(rows.stdout)["rows"]) == 20

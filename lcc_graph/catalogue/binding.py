@@ -143,11 +143,6 @@ def analyse(text: str) -> Analysis:
     return Analysis(form, offset, injectable, tuple(dict.fromkeys(projection)), frozenset(variables))
 
 
-def where_offset(text: str) -> int:
-    """The offset just after the ``{`` that opens the query's top-level WHERE group."""
-    return analyse(text).offset
-
-
 def values_block(names: Sequence[str], terms: Mapping[str, ox.NamedNode | ox.Literal | None]) -> str:
     """``VALUES (?a ?b) { (<x> UNDEF) }``: one row, UNDEF for an absent value."""
     cells = " ".join("UNDEF" if terms.get(n) is None else str(terms[n]) for n in names)
