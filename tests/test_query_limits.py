@@ -98,3 +98,32 @@ def test_checkpoints_are_collected(pooled):
             "SELECT ?p { <https://w3id.org/lcc/communities/c1> <https://w3id.org/lcc#population> ?p }").values() == [{"p": str(i)}]
     # the current checkpoint plus at most one per worker stay on disk
     assert len(pooled.pool.checkpoints()) <= 3
+
+
+def test_the_api_answers_503_at_the_deadline_and_serves_others_meanwhile(demo_copy):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    app = create_app(Settings(data_dir=demo_copy, query_timeout_s=DEADLINE))
+    with TestClient(app) as client:
+        outcome: dict = {}
+
+        def runaway():
+            started = time.monotonic()
+            outcome["response"] = client.get("/sparql", params={"query": RUNAWAY})
+            outcome["seconds"] = time.monotonic() - started
+
+        thread = threading.Thread(target=runaway)
+        thread.start()
+        time.sleep(0.3)
+        r = client.get("/sparql", params={"query": "PREFIX lcc: <https://w3id.org/lcc#> ASK { ?c a lcc:Community }"})
+        assert r.status_code == 200 and r.json()["boolean"] is True
+        assert "response" not in outcome, "the normal query waited for the runaway"
+        thread.join(DEADLINE * 5)
+        response = outcome["response"]
+        assert response.status_code == 503
+        assert response.json()["error"] == "query_timeout"
+        assert "deadline of 2 s" in response.json()["message"]
+        assert outcome["seconds"] < DEADLINE * 5
