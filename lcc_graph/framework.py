@@ -40,8 +40,8 @@ def install_framework(store: EmbeddedStore) -> int:
     return sum(len(t) for t in graphs.values() if t)
 
 
-def framework_version(store: EmbeddedStore) -> str:
-    """The version of the installed Common Criteria framework (``owl:versionInfo`` of its scheme)."""
+def framework_version_label(store: EmbeddedStore) -> str:
+    """The installed framework's version label, e.g. "1.0" (``owl:versionInfo``); indicators.framework_version gives its IRI."""
     rows = store.query(
         "SELECT ?v WHERE { <https://w3id.org/lcc/criteria/> <http://www.w3.org/2002/07/owl#versionInfo> ?v }",
         default_graph=[framework_graph("criteria")],

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from . import access, history
 from .communities import replace_community
 from .errors import ValidationRejected
-from .framework import framework_version
+from .framework import framework_version_label
 from .namespaces import LCC, RDF, RDFS, XSD, community_base, community_graph, community_iri
 from .ownership import check_ownership
 from .rdf_input import DEFAULT_MAX_TRIPLES, parse_rdf
@@ -113,7 +113,7 @@ def commit(stores: Stores, prepared: Prepared, token_id: str) -> Accepted:
         number = history.next_version(stores.private, cid)
         version = history.record_version(
             stores.private, cid, number, prepared.triples, token_id=token_id, digest=prepared.checksum,
-            framework_version=framework_version(stores.public), finding_count=len(prepared.report.results),
+            framework_version=framework_version_label(stores.public), finding_count=len(prepared.report.results),
         )
         marker = ox.Triple(ox.NamedNode(community_iri(cid)), ox.NamedNode(LCC + "dataVersion"),
                            ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer")))
