@@ -13,7 +13,7 @@ from ..errors import NotFound, ParseError, QueryError
 from ..resources import data_dir
 from .binding import BindingError, analyse, inject, parse_checked, values_block
 from .header import Header, HeaderError, parse_header, split_header
-from .params import Param, ParamError
+from .params import ParamError
 
 QUERIES = "https://w3id.org/lcc/queries/"
 #: What a ``kind: indicator`` query must project (``base`` is optional).
@@ -33,15 +33,9 @@ class CatalogueError(ParseError):
 
 
 @dataclass(frozen=True)
-class NamedQuery:
-    """One query of the catalogue, with its header and the place its parameters are bound."""
+class NamedQuery(Header):
+    """One query of the catalogue: its header's fields, its SPARQL, and where parameters are bound."""
 
-    id: str
-    summary: str
-    question: str
-    criteria: tuple[str, ...]
-    kind: str
-    params: dict[str, Param]
     text: str
     path: Path
     variables: tuple[str, ...] = ()
@@ -197,12 +191,7 @@ def load_query(file: Path, checker: ox.Store | None = None, *, strict: bool = Fa
         if missing:
             raise fail(f"an indicator query must project ?{', ?'.join(INDICATOR_COLUMNS)}; missing ?{', ?'.join(missing)}")
     return NamedQuery(
-        id=header.id,
-        summary=header.summary,
-        question=header.question,
-        criteria=header.criteria,
-        kind=header.kind,
-        params=header.params,
+        **vars(header),
         text=body,
         path=file,
         variables=tuple(projection),
