@@ -245,3 +245,48 @@ SELECT ?when ?share ?flag ?n WHERE { }
             q.bind(bad)
     with pytest.raises(QueryError, match="parameter n is required"):
         q.bind({})
+
+
+def test_substitutions_are_the_projected_bound_parameters(tmp_path):
+    write(tmp_path, "sub", HEADER.format(id="sub") + """#+ params:
+#+   community: {type: iri}
+#+   n: {type: integer, default: 2}
+#+   hidden: {type: literal}
+SELECT ?community ?n WHERE { ?community ?p ?hidden }
+""")
+    q = load_catalogue(tmp_path).get("sub")
+    subs = q.substitutions({"community": "https://example.org/c", "hidden": "x"})
+    # ?hidden is bound but not projected (Oxigraph substitutes projected variables only)
+    assert subs == {"community": ox.NamedNode("https://example.org/c"),
+                    "n": ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))}
+    assert q.substitutions({}) == {"n": subs["n"]}  # an absent optional parameter is not substituted
+
+
+def test_substitutions_change_no_answer(demo_copy):
+    """Every catalogue query gives the same bytes with and without substitutions, in a worker too."""
+    from lcc_graph.store import open_stores
+
+    catalogue = load_catalogue()
+    stores = open_stores(demo_copy)
+    try:
+        community = stores.query_public(
+            "SELECT ?c WHERE { ?c a <https://w3id.org/lcc#Community> } ORDER BY ?c LIMIT 1").values()[0]["c"]
+        checked = 0
+        for q in catalogue:
+            if "community" not in q.params:
+                continue
+            values = {"community": community}
+            if "stage" in q.params:
+                values["stage"] = "https://w3id.org/lcc/stages/early"
+            assert ("community" in q.substitutions(values)) == ("community" in q.variables), q.id
+            plain = stores.query_public(q.bind(values))
+            assert q.run(stores, values).data == plain.data, q.id
+            checked += 1
+        assert checked >= 35
+        stores.start_readers(demo_copy / "checkpoints", size=1)
+        penetration = catalogue.get("penetration")
+        pooled = penetration.run(stores, {"community": community})
+        assert pooled.data == stores.public.query(penetration.bind({"community": community}), union=True).data
+        assert len(pooled.rows()) == 1 and pooled.rows()[0]["community"].value == community
+    finally:
+        stores.close()

@@ -1,7 +1,7 @@
 """Every catalogue query on hand-made fixtures whose answers were worked out by hand.
 
 ``tests/data/queries/communities.trig`` holds two small communities (alpha, beta) and their
-findings; ``peers.trig`` seven stored assessments for the peer comparison. Queries run the way
+findings; ``peers.trig`` eight stored assessments for the peer comparison. Queries run the way
 the service runs them: bound by the catalogue, all graphs merged as the default graph.
 """
 
@@ -468,6 +468,16 @@ def test_peer_comparison_factor_and_no_names(peers):
     }
     everything = " ".join(v for r in run(peers, "peer-comparison", community=C + "c1") for v in r.values())
     assert "/communities/" not in everything  # no community, not even c1, is named
+
+
+@pytest.mark.parametrize("factor, peers_found", [("1.5", "1"), ("3", "2")])
+def test_peer_comparison_with_a_fractional_factor(peers, factor, peers_found):
+    # c8 has 11 resources for 50,523 inhabitants (0.217722621380361419 per 1,000: all 18 decimal
+    # digits); times 1.5 that overflowed Oxigraph's decimals, and c8 had no peers, not even itself.
+    # Within 1.5x it is alone; within 3x c6 (50,000 inhabitants, 0.5 per 1,000) joins it.
+    rows = run(peers, "peer-comparison", community=C + "c8", factor=factor)
+    assert [(r["indicator"].rsplit("/", 1)[1], r["normalisation"].rsplit("/", 1)[1], r["value"], r["peers"])
+            for r in rows] == [("partnerships-cross-sector", "raw", "0.3", peers_found)]
 
 
 def test_peer_comparison_requires_a_community(peers):

@@ -77,7 +77,7 @@ def run_named(request: Request, query: NamedQuery) -> Response:
         from ..deps import get_lang
         return render(request, "query.html", get_lang(request), query=describe(query), result=None, values={},
                       headers={})
-    result = stores.query_public(query.bind(values))
+    result = query.run(stores, values)
     if result.kind == "boolean":
         return JSONResponse({"query": query.id, "boolean": result.boolean})
     if result.kind == "graph":

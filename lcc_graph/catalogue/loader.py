@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -14,6 +15,9 @@ from ..resources import data_dir
 from .binding import BindingError, analyse, inject, parse_checked, values_block
 from .header import Header, HeaderError, parse_header, split_header
 from .params import ParamError
+
+if TYPE_CHECKING:
+    from ..store import QueryResult, Stores
 
 QUERIES = "https://w3id.org/lcc/queries/"
 #: What a ``kind: indicator`` query must project (``base`` is optional).
@@ -72,12 +76,30 @@ class NamedQuery(Header):
                 raise QueryError(str(exc), parameter=name) from exc
         return terms
 
+    def substitutions(self, values: Mapping[str, str | None] | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
+        """The bound parameters the query projects, as terms for the embedded engine to substitute.
+
+        The VALUES block of :meth:`bind` binds every parameter for every engine. Oxigraph does not
+        carry that binding into subqueries, so a one-community query with aggregating subqueries
+        would compute them for every community; given the same terms as substitutions (which
+        Oxigraph accepts for projected variables only) it starts from them inside subqueries
+        too. The answer is the same: the substituted value is the one the VALUES block binds.
+        """
+        if self.kind not in ("table", "indicator"):
+            return {}
+        terms = self.terms(values)
+        return {name: term for name, term in terms.items() if term is not None and name in self.variables}
+
     def bind(self, values: Mapping[str, str | None] | None = None) -> str:
         """The query text with a VALUES block of the parameters first in its top-level WHERE."""
         terms = self.terms(values)
         if not self.params:
             return self.text
         return inject(self.text, self._offset, values_block(list(self.params), terms))
+
+    def run(self, stores: Stores, values: Mapping[str, str | None] | None = None, **options) -> QueryResult:
+        """Run the bound query on the public store (``options`` go to ``Stores.query_public``)."""
+        return stores.query_public(self.bind(values), substitutions=self.substitutions(values), **options)
 
 
 class Catalogue:

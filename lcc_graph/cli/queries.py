@@ -81,12 +81,13 @@ def register(app: typer.Typer) -> None:
         if format not in FORMATS:
             fail(f"--format is one of {', '.join(FORMATS)}", code=2)
         try:
-            text = named.bind(parse_params(param or [], named.params))
+            values = parse_params(param or [], named.params)
+            named.bind(values)  # a wrong value is an input error (exit 2), before the store opens
         except LccError as exc:
             fail(exc.message, code=2)
         with stores_at(data_dir) as stores:
             try:
-                result = stores.query_public(text)
+                result = named.run(stores, values)
             except LccError as exc:
                 fail(exc.message)
         if result.kind != "solutions":

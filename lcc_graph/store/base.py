@@ -10,6 +10,14 @@ from typing import Literal, Protocol
 import pyoxigraph as ox
 
 ResultKind = Literal["solutions", "boolean", "graph"]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def substitution_kwargs(substitutions: Mapping[str, Term] | None) -> dict:
+    """pyoxigraph's ``substitutions`` argument for variable name -> term (empty when none)."""
+    if not substitutions:
+        return {}
+    return {"substitutions": {ox.Variable(name): term for name, term in substitutions.items()}}
 
 # Media types of results, by kind; the first is the default.
 SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import QueryError, StoreError, StoreLocked
-from .base import QueryResult
+from .base import QueryResult, Term, substitution_kwargs
 
 
 def _open(path: Path, read_only: bool) -> ox.Store:
@@ -59,9 +59,14 @@ class EmbeddedStore:
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         union: bool = False,
+        substitutions: Mapping[str, Term] | None = None,
     ) -> QueryResult:
-        """Run a query over the listed graphs as default graph, all graphs (``union``), or the store's."""
-        kwargs: dict = {}
+        """Run a query over the listed graphs as default graph, all graphs (``union``), or the store's.
+
+        ``substitutions`` (projected variable name -> term) are bound before evaluation, in
+        subqueries too (see :meth:`lcc_graph.catalogue.NamedQuery.substitutions`).
+        """
+        kwargs: dict = substitution_kwargs(substitutions)
         if default_graph is None and union:
             kwargs["use_default_graph_as_union"] = True
         elif default_graph is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .base import QueryResult
+from .base import QueryResult, Term
 from .embedded import EmbeddedStore
 from .workers import QueryPool, ReadLimits
 
@@ -39,6 +39,7 @@ class Stores:
         named_graphs: Sequence[str] | None = None,
         timeout_s: float | None = None,
         query_dataset: bool = False,
+        substitutions: Mapping[str, Term] | None = None,
     ) -> QueryResult:
         """Query the public current graphs, all of them merged as the default graph.
 
@@ -47,10 +48,15 @@ class Stores:
         graphs, which pyoxigraph counts per graph all the same). ``default_graph`` /
         ``named_graphs`` may narrow the dataset; a graph the public store lacks is simply empty.
         With ``query_dataset`` the query's own FROM / FROM NAMED choose the graphs (never fetched).
+        ``substitutions`` (a named query's bound, projected parameters) let the embedded engine
+        start from them in subqueries too; a remote engine relies on the VALUES block alone.
         """
         if self.pool is not None:
             return self.pool.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
-                                   timeout_s=timeout_s, query_dataset=query_dataset)
+                                   timeout_s=timeout_s, query_dataset=query_dataset, substitutions=substitutions)
+        if isinstance(self.public, EmbeddedStore):
+            return self.public.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
+                                     union=default_graph is None and not query_dataset, substitutions=substitutions)
         return self.public.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
                                  union=default_graph is None and not query_dataset)
 

@@ -14,12 +14,12 @@ import queue
 import shutil
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import QueryError, QueryTimeout, StoreError
-from .base import QueryResult
+from .base import QueryResult, Term, substitution_kwargs
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,13 @@ def _worker_main(conn, memory_bytes: int) -> None:
             return
         if msg is None:
             return
-        checkpoint, sparql, default_graph, named_graphs, query_dataset, max_rows, max_bytes = msg
+        checkpoint, sparql, default_graph, named_graphs, query_dataset, substitutions, max_rows, max_bytes = msg
         try:
             if opened != checkpoint:
                 store = None
                 store = ox.Store.read_only(checkpoint)
                 opened = checkpoint
-            kwargs: dict = {}
+            kwargs: dict = substitution_kwargs(substitutions)
             if default_graph is None and not query_dataset:
                 kwargs["use_default_graph_as_union"] = True
             elif default_graph is not None:
@@ -192,6 +192,7 @@ class QueryPool:
         named_graphs: Sequence[str] | None = None,
         timeout_s: float | None = None,
         query_dataset: bool = False,
+        substitutions: Mapping[str, Term] | None = None,
     ) -> QueryResult:
         """Run a read in a worker; QueryTimeout at the deadline (the worker is killed)."""
         timeout = self.limits.timeout_s if timeout_s is None else timeout_s
@@ -209,7 +210,7 @@ class QueryPool:
             worker.conn.send((checkpoint, sparql,
                               None if default_graph is None else list(default_graph),
                               None if named_graphs is None else list(named_graphs), query_dataset,
-                              self.limits.max_rows, self.limits.max_bytes))
+                              dict(substitutions or {}), self.limits.max_rows, self.limits.max_bytes))
             if not worker.conn.poll(min(remaining, self.limits.slow_after_s)):
                 # a long query yields the CPU to short ones until it ends or meets its deadline
                 _renice(worker, SLOW_NICE)

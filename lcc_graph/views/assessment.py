@@ -162,7 +162,7 @@ def _indicators(stores: Stores, me: str, community_id: str, lang: str, catalogue
         values = {"community": community_iri(community_id)}
         if factor and "factor" in query.params:
             values["factor"] = factor
-        peer_rows = stores.query_public(query.bind(values)).values()
+        peer_rows = query.run(stores, values).values()
         if "factor" in query.params and query.params["factor"].default:
             default = float(query.params["factor"].default)
     seen: set[str] = set()
