@@ -290,3 +290,42 @@ def test_substitutions_change_no_answer(demo_copy):
         assert len(pooled.rows()) == 1 and pooled.rows()[0]["community"].value == community
     finally:
         stores.close()
+
+
+def test_pages_of_a_report_are_read_from_one_run_until_the_next_write(demo_copy):
+    """The pool keeps a deterministic answer per checkpoint; a committed write starts afresh."""
+    from lcc_graph.store import open_stores
+
+    stores = open_stores(demo_copy)
+    try:
+        stores.start_readers(demo_copy / "checkpoints", size=1)
+        cache = stores.pool.cache
+        query = load_catalogue().get("learning-modes")
+        assert query.deterministic
+        first = query.run(stores)
+        assert (cache.hits, cache.misses, len(cache)) == (0, 1, 1)
+        again = query.run(stores)
+        assert again.data == first.data and (cache.hits, cache.misses) == (1, 1)
+        # a different parameter value is another answer
+        community = first.rows()[0]["community"].value
+        one = query.run(stores, {"community": community})
+        assert len(one.rows()) == 3 and (cache.hits, cache.misses, len(cache)) == (1, 2, 2)
+        # /sparql-style reads (no cache asked) are never kept
+        stores.query_public(query.bind({}))
+        assert (cache.hits, cache.misses, len(cache)) == (1, 2, 2)
+        # a write publishes a new checkpoint: the old answers go, the new data is read
+        graph = f"https://w3id.org/lcc/graphs/communities/{community.rsplit('/', 1)[1]}/data"
+        stores.replace_graphs({graph: None})
+        assert len(cache) == 0
+        after = query.run(stores)
+        assert cache.misses == 3 and community not in {r["community"].value for r in after.rows()}
+        assert len(after.rows()) == len(first.rows()) - 3
+    finally:
+        stores.close()
+
+
+def test_queries_with_now_or_rand_are_not_cached(tmp_path):
+    write(tmp_path, "clock", HEADER.format(id="clock") + "SELECT (NOW() AS ?t) WHERE { }\n")
+    write(tmp_path, "plain", HEADER.format(id="plain") + "SELECT ?s WHERE { ?s ?p ?o }\n")
+    catalogue = load_catalogue(tmp_path)
+    assert not catalogue.get("clock").deterministic and catalogue.get("plain").deterministic

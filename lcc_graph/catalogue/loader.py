@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from ..store import QueryResult, Stores
 
 QUERIES = "https://w3id.org/lcc/queries/"
+_NONDETERMINISTIC = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 #: What a ``kind: indicator`` query must project (``base`` is optional).
 INDICATOR_COLUMNS = ("community", "value", "count")
 _FORM_KINDS = {
@@ -97,9 +99,19 @@ class NamedQuery(Header):
             return self.text
         return inject(self.text, self._offset, values_block(list(self.params), terms))
 
+    @property
+    def deterministic(self) -> bool:
+        """Whether the same data always gives the same answer (no NOW, RAND, UUID, STRUUID, BNODE)."""
+        return _NONDETERMINISTIC.search(self.text) is None
+
     def run(self, stores: Stores, values: Mapping[str, str | None] | None = None, **options) -> QueryResult:
-        """Run the bound query on the public store (``options`` go to ``Stores.query_public``)."""
-        return stores.query_public(self.bind(values), substitutions=self.substitutions(values), **options)
+        """Run the bound query on the public store (``options`` go to ``Stores.query_public``).
+
+        A deterministic query's answer is kept per checkpoint by the query pool, so the pages of
+        a long report are read from one run.
+        """
+        return stores.query_public(self.bind(values), substitutions=self.substitutions(values),
+                                   cache=self.deterministic, **options)
 
 
 class Catalogue:

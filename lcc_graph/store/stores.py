@@ -40,6 +40,7 @@ class Stores:
         timeout_s: float | None = None,
         query_dataset: bool = False,
         substitutions: Mapping[str, Term] | None = None,
+        cache: bool = False,
     ) -> QueryResult:
         """Query the public current graphs, all of them merged as the default graph.
 
@@ -50,10 +51,13 @@ class Stores:
         With ``query_dataset`` the query's own FROM / FROM NAMED choose the graphs (never fetched).
         ``substitutions`` (a named query's bound, projected parameters) let the embedded engine
         start from them in subqueries too; a remote engine relies on the VALUES block alone.
+        ``cache`` (deterministic queries only) lets the query pool answer a repeated read of the
+        same checkpoint from memory (:mod:`.result_cache`).
         """
         if self.pool is not None:
             return self.pool.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
-                                   timeout_s=timeout_s, query_dataset=query_dataset, substitutions=substitutions)
+                                   timeout_s=timeout_s, query_dataset=query_dataset, substitutions=substitutions,
+                                   cache=cache)
         if isinstance(self.public, EmbeddedStore):
             return self.public.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
                                      union=default_graph is None and not query_dataset, substitutions=substitutions)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..errors import QueryError, QueryTimeout, StoreError
 from .base import QueryResult, Term, substitution_kwargs
+from .result_cache import ResultCache
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ class QueryPool:
         self._workers: set[_Worker] = set()
         self._current: Path | None = None
         self._seq = 0
+        self.cache = ResultCache()
         for old in self.checkpoint_dir.glob("cp-*"):
             shutil.rmtree(old, ignore_errors=True)
         for _ in range(size):
@@ -161,6 +163,7 @@ class QueryPool:
         store.checkpoint(target)
         with self._lock:
             self._current = target
+        self.cache.forget_except(str(target))
         self.collect()
         return target
 
@@ -193,11 +196,32 @@ class QueryPool:
         timeout_s: float | None = None,
         query_dataset: bool = False,
         substitutions: Mapping[str, Term] | None = None,
+        cache: bool = False,
     ) -> QueryResult:
-        """Run a read in a worker; QueryTimeout at the deadline (the worker is killed)."""
+        """Run a read in a worker; QueryTimeout at the deadline (the worker is killed).
+
+        With ``cache`` (for deterministic queries only) the answer is kept for the current
+        checkpoint and a repeated read is answered from it (see :mod:`.result_cache`).
+        """
         timeout = self.limits.timeout_s if timeout_s is None else timeout_s
         if self._current is None:
             raise StoreError("no checkpoint has been published yet")
+        shape = (sparql, None if default_graph is None else tuple(default_graph),
+                 None if named_graphs is None else tuple(named_graphs), query_dataset,
+                 tuple(sorted((name, str(term)) for name, term in (substitutions or {}).items())))
+        if cache:
+            cached = self.cache.get((str(self._current), *shape))
+            if cached is not None:
+                return cached
+        checkpoint, result = self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, timeout)
+        if cache:
+            self.cache.put((checkpoint, *shape), result)
+        return result
+
+    def _run(self, sparql: str, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None,
+             query_dataset: bool, substitutions: Mapping[str, Term] | None,
+             timeout: float) -> tuple[str, QueryResult]:
+        """Run a read in an idle worker on the newest checkpoint; returns that checkpoint and the answer."""
         started = time.monotonic()
         try:
             worker = self._idle.get(timeout=timeout)
@@ -226,7 +250,7 @@ class QueryPool:
         self._idle.put(worker)
         status = reply[0]
         if status == "ok":
-            return QueryResult(reply[1], reply[2])
+            return checkpoint, QueryResult(reply[1], reply[2])
         if status in ("query", "limit"):
             raise QueryError(reply[1])
         raise QueryError(f"query failed: {reply[1]}")
