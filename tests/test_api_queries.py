@@ -30,6 +30,17 @@ def test_named_query_with_parameters_and_pagination(client):
     assert len(csv.text.strip().splitlines()) == 4
 
 
+def test_pages_of_a_named_query_come_from_one_run(client):
+    cache = client.app.state.stores.pool.cache
+    hits, misses = cache.hits, cache.misses
+    pages = [client.get("/queries/visibility", params={"limit": "7", "offset": str(offset)}).json()
+             for offset in (0, 7, 14)]
+    assert (cache.hits - hits, cache.misses - misses) == (2, 1)  # one run, three pages
+    everything = client.get("/queries/visibility", params={"limit": "10000"}).json()
+    assert [row for page in pages for row in page["rows"]] == everything["rows"][:21]
+    assert len({page["total"] for page in pages}) == 1 and pages[0]["total"] == everything["total"] > 21
+
+
 def test_wrong_parameter_is_400_naming_it(client):
     r = client.get("/queries/cross-sector-partnerships", params={"min_sectors": "two"})
     assert r.status_code == 400
