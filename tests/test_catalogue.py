@@ -262,32 +262,50 @@ SELECT ?community ?n WHERE { ?community ?p ?hidden }
     assert q.substitutions({}) == {"n": subs["n"]}  # an absent optional parameter is not substituted
 
 
+OTHER_VALUES = {
+    "criterion": ["https://w3id.org/lcc/criteria/inclusion", "https://w3id.org/lcc/criteria/partnerships"],
+    "emerging": ["true", "false"],
+    "factor": ["1.5", "3"],
+    "kind": ["https://w3id.org/lcc/dialogue-kinds/value-debate", "https://w3id.org/lcc/dialogue-kinds/peer-visit"],
+    "min_sectors": ["1", "3"],
+    "normalisation": ["https://w3id.org/lcc/normalisations/raw"],
+    "stage": ["https://w3id.org/lcc/stages/early", "https://w3id.org/lcc/stages/mature"],
+}
+
+
 def test_substitutions_change_no_answer(demo_copy):
-    """Every catalogue query gives the same bytes with and without substitutions, in a worker too."""
+    """Every catalogue query gives the same bytes with and without substitutions, in a worker too.
+
+    Substituting is answer-preserving for queries that do not read a parameter in a FILTER of a
+    nested group, nor project it from a subquery with LIMIT or OFFSET (docs/queries.md,
+    "Binding"): this checks the shipped ones for three communities and every other parameter.
+    """
     from lcc_graph.store import open_stores
 
     catalogue = load_catalogue()
     stores = open_stores(demo_copy)
     try:
-        community = stores.query_public(
-            "SELECT ?c WHERE { ?c a <https://w3id.org/lcc#Community> } ORDER BY ?c LIMIT 1").values()[0]["c"]
+        communities = [row["c"] for row in stores.query_public(
+            "SELECT ?c WHERE { ?c a <https://w3id.org/lcc#Community> } ORDER BY ?c").values()]
+        communities = [communities[0], communities[len(communities) // 2], communities[-1]]
         checked = 0
         for q in catalogue:
             if "community" not in q.params:
                 continue
-            values = {"community": community}
-            if "stage" in q.params:
-                values["stage"] = "https://w3id.org/lcc/stages/early"
-            assert ("community" in q.substitutions(values)) == ("community" in q.variables), q.id
-            plain = stores.query_public(q.bind(values))
-            assert q.run(stores, values).data == plain.data, q.id
-            checked += 1
-        assert checked >= 35
+            assert ("community" in q.substitutions({"community": communities[0]})) == ("community" in q.variables), q.id
+            variants = [{}] + [{name: value} for name in q.params if name in OTHER_VALUES for value in OTHER_VALUES[name]]
+            for community in communities:
+                for extra in variants:
+                    values = {"community": community, **extra}
+                    plain = stores.query_public(q.bind(values))
+                    assert q.run(stores, values).data == plain.data, (q.id, values)
+                    checked += 1
+        assert checked >= 150
         stores.start_readers(demo_copy / "checkpoints", size=1)
         penetration = catalogue.get("penetration")
-        pooled = penetration.run(stores, {"community": community})
-        assert pooled.data == stores.public.query(penetration.bind({"community": community}), union=True).data
-        assert len(pooled.rows()) == 1 and pooled.rows()[0]["community"].value == community
+        pooled = penetration.run(stores, {"community": communities[1]})
+        assert pooled.data == stores.public.query(penetration.bind({"community": communities[1]}), union=True).data
+        assert len(pooled.rows()) == 1 and pooled.rows()[0]["community"].value == communities[1]
     finally:
         stores.close()
 

@@ -133,3 +133,30 @@ def test_every_reporting_shape_compiles_for_the_fast_engine():
     shapes = load_shapes()
     compiled = compile_shapes(shapes)
     assert {c.shape for c in compiled.checks} == {s.value for s in reporting_shapes(shapes.graph)}
+
+
+def test_max_count_above_one_agrees_with_pyshacl():
+    """sh:maxCount 2 (the shipped shapes use 0 and 1): counted per distinct value, as pySHACL does."""
+    from lcc_graph.validation.candidate import candidate_store, store_triples
+    from lcc_graph.validation.engine import run_fast
+    from lcc_graph.validation.reference import run_pyshacl
+
+    shapes = shapes_from("""
+lccsh:two a sh:NodeShape ; sh:targetClass lcc:Partner ; sh:property lccsh:two-field .
+lccsh:two-field sh:path lcc:field ; sh:maxCount 2 ; sh:severity sh:Violation ; sh:message "m"@en .
+""")
+    data = """
+@prefix lcc: <https://w3id.org/lcc#> . @prefix ex: <https://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:one a lcc:Partner ; lcc:field ex:a .
+ex:two a lcc:Partner ; lcc:field ex:a , ex:b .
+ex:three a lcc:Partner ; lcc:field ex:a , ex:b , ex:c .
+ex:typed a lcc:Partner ; lcc:field "1"^^xsd:integer , "1"^^xsd:decimal , "1" .
+ex:blank a lcc:Partner ; lcc:field [ ] , [ ] , ex:a .
+ex:untargeted lcc:field ex:a , ex:b , ex:c .
+"""
+    store = candidate_store([q.triple for q in ox.parse(data.encode(), format=ox.RdfFormat.TURTLE)])
+    fast = {r.key() for r in run_fast(store, shapes)}
+    reference = {r.key() for r in run_pyshacl(store_triples(store), shapes)}
+    assert fast == reference
+    assert {key[0].value for key in fast if isinstance(key[0], ox.NamedNode)} == {
+        "https://example.org/three", "https://example.org/typed", "https://example.org/blank"}

@@ -85,7 +85,9 @@ class NamedQuery(Header):
         carry that binding into subqueries, so a one-community query with aggregating subqueries
         would compute them for every community; given the same terms as substitutions (which
         Oxigraph accepts for projected variables only) it starts from them inside subqueries
-        too. The answer is the same: the substituted value is the one the VALUES block binds.
+        too. The answer is the same (the substituted value is the one the VALUES block binds) for
+        a query that does not read a parameter in a FILTER of a nested group nor project it from a
+        subquery with LIMIT or OFFSET; see docs/queries.md, "Binding".
         """
         if self.kind not in ("table", "indicator"):
             return {}

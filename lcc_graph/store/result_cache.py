@@ -5,8 +5,9 @@ A named query over every community returns up to 21,000 rows and takes one to a 
 the checkpoint it was read from (a new one is published with every committed write, so a cached
 answer is never stale) and everything else that shapes it. Only callers that know their query
 is deterministic ask for the cache (the catalogue's queries: no ``NOW()``, ``RAND()``,
-``BNODE()`` or ``UUID()``); ``/sparql`` never does. Bounded by total bytes, least recently used
-out first.
+``BNODE()`` or ``UUID()``); ``/sparql`` never does. Bounded by total bytes (each answer counted
+with its key and an allowance for the entry) and by number of entries, least recently used out
+first; an answer larger than ``max_entry_bytes`` is not kept.
 """
 
 from __future__ import annotations
@@ -21,9 +22,14 @@ from .base import QueryResult
 class ResultCache:
     """A thread-safe LRU of query results, bounded in total bytes."""
 
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024, max_entry_bytes: int = 16 * 1024 * 1024) -> None:
+    #: What an entry costs besides its answer's bytes (the key, the dict slot, the objects).
+    ENTRY_OVERHEAD = 512
+
+    def __init__(self, max_bytes: int = 128 * 1024 * 1024, max_entry_bytes: int = 32 * 1024 * 1024,
+                 max_entries: int = 1024) -> None:
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
+        self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, QueryResult] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -43,24 +49,26 @@ class ResultCache:
 
     def put(self, key: Hashable, result: QueryResult) -> None:
         """Keep a result unless it alone is over ``max_entry_bytes``; evict the oldest to fit."""
-        size = len(result.data)
-        if size > self.max_entry_bytes:
+        if len(result.data) > self.max_entry_bytes:
             return
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
-                self._bytes -= len(old.data)
+                self._bytes -= self._cost(key, old)
             self._entries[key] = result
-            self._bytes += size
-            while self._bytes > self.max_bytes and self._entries:
-                _, evicted = self._entries.popitem(last=False)
-                self._bytes -= len(evicted.data)
+            self._bytes += self._cost(key, result)
+            while self._entries and (self._bytes > self.max_bytes or len(self._entries) > self.max_entries):
+                evicted_key, evicted = self._entries.popitem(last=False)
+                self._bytes -= self._cost(evicted_key, evicted)
+
+    def _cost(self, key: Hashable, result: QueryResult) -> int:
+        return len(result.data) + len(repr(key)) + self.ENTRY_OVERHEAD
 
     def forget_except(self, checkpoint: str) -> None:
         """Drop the answers read from any other checkpoint (they can never be asked for again)."""
         with self._lock:
             for key in [k for k in self._entries if k[0] != checkpoint]:  # type: ignore[index]
-                self._bytes -= len(self._entries.pop(key).data)
+                self._bytes -= self._cost(key, self._entries.pop(key))
 
     def __len__(self) -> int:
         return len(self._entries)

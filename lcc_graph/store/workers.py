@@ -8,6 +8,7 @@ as a bad query and the worker replaced. Writes go to the live store and never wa
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing as mp
 import os
 import queue
@@ -206,7 +207,8 @@ class QueryPool:
         timeout = self.limits.timeout_s if timeout_s is None else timeout_s
         if self._current is None:
             raise StoreError("no checkpoint has been published yet")
-        shape = (sparql, None if default_graph is None else tuple(default_graph),
+        shape = (hashlib.sha256(sparql.encode()).hexdigest(),
+                 None if default_graph is None else tuple(default_graph),
                  None if named_graphs is None else tuple(named_graphs), query_dataset,
                  tuple(sorted((name, str(term)) for name, term in (substitutions or {}).items())))
         if cache:
@@ -214,7 +216,7 @@ class QueryPool:
             if cached is not None:
                 return cached
         checkpoint, result = self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, timeout)
-        if cache:
+        if cache and checkpoint == str(self._current):  # an answer from a replaced checkpoint is never asked for
             self.cache.put((checkpoint, *shape), result)
         return result
 
@@ -247,6 +249,11 @@ class QueryPool:
             self._replace(worker)
             raise QueryError("the query crashed the query engine (is it nested too deeply?); "
                              "the service goes on") from None
+        except QueryTimeout:
+            raise  # the worker was replaced already
+        except BaseException:
+            self._replace(worker)  # anything else (an unpicklable term, an interrupt): never lose a worker
+            raise
         self._idle.put(worker)
         status = reply[0]
         if status == "ok":

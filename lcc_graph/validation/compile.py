@@ -279,9 +279,8 @@ class Compiler:
         elif n is not None:
             # Count the path's values in one scan (a hash aggregate: twice as fast as a self-join
             # at 1,000 communities); only a node with too many is checked against the target.
-            # A store holds each triple once, so COUNT(*) counts distinct values.
             q = (f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {p} ?_v . }} GROUP BY ?this "
-                 f"HAVING (COUNT(*) > {n}) }} FILTER EXISTS {{ {target} }} }}")
+                 f"HAVING (COUNT(DISTINCT ?_v) > {n}) }} FILTER EXISTS {{ {target} }} }}")
         if n is not None:
             yield Check(component=sh("MaxCountConstraintComponent").value, query=q, **common)
         for v in g.objects(shape, sh("hasValue")):
