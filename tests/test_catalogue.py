@@ -347,3 +347,27 @@ def test_queries_with_now_or_rand_are_not_cached(tmp_path):
     write(tmp_path, "plain", HEADER.format(id="plain") + "SELECT ?s WHERE { ?s ?p ?o }\n")
     catalogue = load_catalogue(tmp_path)
     assert not catalogue.get("clock").deterministic and catalogue.get("plain").deterministic
+
+
+def test_parallel_reads_of_one_uncached_answer_run_it_once(demo_copy):
+    """Requests for the pages of a report that arrive together wait for the one run under way."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lcc_graph.store import open_stores
+
+    stores = open_stores(demo_copy)
+    try:
+        stores.start_readers(demo_copy / "checkpoints", size=2)
+        pool = stores.pool
+        # slow enough (a few hundred ms on the 12 demo communities) for the four to overlap
+        slow = ("SELECT (COUNT(*) AS ?n) WHERE { ?a <https://w3id.org/lcc#community> ?c . "
+                "?b <https://w3id.org/lcc#community> ?c }")
+        runs = pool.runs
+        with ThreadPoolExecutor(4) as threads:
+            answers = list(threads.map(lambda _: stores.query_public(slow, cache=True).data, range(4)))
+        assert len(set(answers)) == 1
+        assert pool.runs - runs == 1 and pool.cache.hits >= 3
+        stores.query_public(slow)  # without the cache: a run of its own
+        assert pool.runs - runs == 2
+    finally:
+        stores.close()

@@ -139,6 +139,8 @@ class QueryPool:
         self._current: Path | None = None
         self._seq = 0
         self.cache = ResultCache()
+        self.runs = 0  # reads sent to a worker (the others were answered from the cache)
+        self._inflight: dict[tuple, threading.Event] = {}
         for old in self.checkpoint_dir.glob("cp-*"):
             shutil.rmtree(old, ignore_errors=True)
         for _ in range(size):
@@ -207,18 +209,39 @@ class QueryPool:
         timeout = self.limits.timeout_s if timeout_s is None else timeout_s
         if self._current is None:
             raise StoreError("no checkpoint has been published yet")
+        if not cache:
+            return self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, timeout)[1]
+        started = time.monotonic()
         shape = (hashlib.sha256(sparql.encode()).hexdigest(),
                  None if default_graph is None else tuple(default_graph),
                  None if named_graphs is None else tuple(named_graphs), query_dataset,
                  tuple(sorted((name, str(term)) for name, term in (substitutions or {}).items())))
-        if cache:
-            cached = self.cache.get((str(self._current), *shape))
+        key = (str(self._current), *shape)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        # One run per answer: a read that finds the same one under way waits for it (parallel
+        # requests for the pages of a report), then runs it itself if it was not kept.
+        with self._lock:
+            running = self._inflight.get(key)
+            if running is None:
+                self._inflight[key] = done = threading.Event()
+        if running is not None:
+            running.wait(timeout)
+            cached = self.cache.get(key)
             if cached is not None:
                 return cached
-        checkpoint, result = self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, timeout)
-        if cache and checkpoint == str(self._current):  # an answer from a replaced checkpoint is never asked for
-            self.cache.put((checkpoint, *shape), result)
-        return result
+            remaining = max(0.01, timeout - (time.monotonic() - started))
+            return self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, remaining)[1]
+        try:
+            checkpoint, result = self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, timeout)
+            if checkpoint == str(self._current):  # an answer from a replaced checkpoint is never asked for
+                self.cache.put((checkpoint, *shape), result)
+            return result
+        finally:
+            with self._lock:
+                self._inflight.pop(key, None)
+            done.set()
 
     def _run(self, sparql: str, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None,
              query_dataset: bool, substitutions: Mapping[str, Term] | None,
@@ -231,6 +254,8 @@ class QueryPool:
             raise QueryTimeout(f"every query worker stayed busy for {timeout:g} s; try again") from None
         checkpoint = str(self._current)
         worker.checkpoint = checkpoint
+        with self._lock:
+            self.runs += 1
         remaining = max(0.01, timeout - (time.monotonic() - started))
         try:
             worker.conn.send((checkpoint, sparql,
