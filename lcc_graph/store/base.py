@@ -13,11 +13,24 @@ ResultKind = Literal["solutions", "boolean", "graph"]
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
-def substitution_kwargs(substitutions: Mapping[str, Term] | None) -> dict:
-    """pyoxigraph's ``substitutions`` argument for variable name -> term (empty when none)."""
-    if not substitutions:
-        return {}
-    return {"substitutions": {ox.Variable(name): term for name, term in substitutions.items()}}
+def pyoxigraph_query_options(
+    default_graph: Sequence[str] | None,
+    named_graphs: Sequence[str] | None,
+    union: bool,
+    substitutions: Mapping[str, Term] | None,
+) -> dict:
+    """``pyoxigraph.Store.query`` keyword arguments: the dataset (the listed graphs as default
+    graph, all graphs with ``union``, else the store's) and variable name -> term substitutions."""
+    kwargs: dict = {}
+    if substitutions:
+        kwargs["substitutions"] = {ox.Variable(name): term for name, term in substitutions.items()}
+    if default_graph is None and union:
+        kwargs["use_default_graph_as_union"] = True
+    elif default_graph is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph] or [ox.DefaultGraph()]
+    if named_graphs is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    return kwargs
 
 # Media types of results, by kind; the first is the default.
 SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -119,8 +132,12 @@ class GraphStore(Protocol):
         *,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        union: bool = False,
+        substitutions: Mapping[str, Term] | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query; ``default_graph`` lists the graphs merged as the default graph."""
+        """Run a SPARQL query; ``default_graph`` lists the graphs merged as the default graph,
+        ``union`` merges them all; ``substitutions`` bind projected variables where the engine
+        can (the embedded one), and are a hint only: the query text binds them too."""
         ...
 
     def update(self, sparql: str) -> None:

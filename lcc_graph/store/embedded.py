@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import QueryError, StoreError, StoreLocked
-from .base import QueryResult, Term, substitution_kwargs
+from .base import QueryResult, Term, pyoxigraph_query_options
 
 
 def _open(path: Path, read_only: bool) -> ox.Store:
@@ -66,13 +66,7 @@ class EmbeddedStore:
         ``substitutions`` (projected variable name -> term) are bound before evaluation, in
         subqueries too (see :meth:`lcc_graph.catalogue.NamedQuery.substitutions`).
         """
-        kwargs: dict = substitution_kwargs(substitutions)
-        if default_graph is None and union:
-            kwargs["use_default_graph_as_union"] = True
-        elif default_graph is not None:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph] or [ox.DefaultGraph()]
-        if named_graphs is not None:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        kwargs = pyoxigraph_query_options(default_graph, named_graphs, union, substitutions)
         try:
             result = self._store.query(sparql, **kwargs)
             return QueryResult.from_pyoxigraph(result)

@@ -25,7 +25,7 @@ import httpx
 import pyoxigraph as ox
 
 from ..errors import QueryError, QueryTimeout, StoreError
-from .base import QueryResult
+from .base import QueryResult, Term
 
 Engine = Literal["auto", "generic", "oxigraph", "virtuoso"]
 
@@ -355,12 +355,14 @@ class RemoteStore:
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         union: bool = False,
+        substitutions: Mapping[str, Term] | None = None,
     ) -> QueryResult:
         """Run a query over the listed graphs as default graph, all graphs (``union``), or the engine's.
 
         With neither ``default_graph`` nor ``union`` the engine's own default dataset applies
         (Oxigraph: its default graph; Virtuoso: every graph it holds). An empty list means an
-        empty default graph.
+        empty default graph. ``substitutions`` are not sent: the SPARQL protocol has no place for
+        them, and a named query's VALUES block binds the same terms.
         """
         form: dict[str, Any] = {"query": sparql}
         if default_graph is not None:

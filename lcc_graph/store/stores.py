@@ -58,11 +58,8 @@ class Stores:
             return self.pool.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
                                    timeout_s=timeout_s, query_dataset=query_dataset, substitutions=substitutions,
                                    cache=cache)
-        if isinstance(self.public, EmbeddedStore):
-            return self.public.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
-                                     union=default_graph is None and not query_dataset, substitutions=substitutions)
         return self.public.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
-                                 union=default_graph is None and not query_dataset)
+                                 union=default_graph is None and not query_dataset, substitutions=substitutions)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple] | None]) -> None:
         """Replace public graphs in one transaction, then publish a checkpoint for readers."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import QueryError, QueryTimeout, StoreError
-from .base import QueryResult, Term, substitution_kwargs
+from .base import QueryResult, Term, pyoxigraph_query_options
 from .result_cache import ResultCache
 
 
@@ -73,13 +73,7 @@ def _worker_main(conn, memory_bytes: int) -> None:
                 store = None
                 store = ox.Store.read_only(checkpoint)
                 opened = checkpoint
-            kwargs: dict = substitution_kwargs(substitutions)
-            if default_graph is None and not query_dataset:
-                kwargs["use_default_graph_as_union"] = True
-            elif default_graph is not None:
-                kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph] or [ox.DefaultGraph()]
-            if named_graphs is not None:
-                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            kwargs = pyoxigraph_query_options(default_graph, named_graphs, not query_dataset, substitutions)
             result = QueryResult.from_pyoxigraph(store.query(sparql, **kwargs))
             if len(result.data) > max_bytes:
                 conn.send(("limit", f"the result is over {max_bytes} bytes: add a LIMIT"))
