@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,19 +89,23 @@ class NamedQuery(Header):
         a query that does not read a parameter in a FILTER of a nested group nor project it from a
         subquery with LIMIT or OFFSET; see docs/queries.md, "Binding".
         """
-        if self.kind not in ("table", "indicator"):
-            return {}
-        terms = self.terms(values)
-        return {name: term for name, term in terms.items() if term is not None and name in self.variables}
+        return self._substituted(self.terms(values))
 
     def bind(self, values: Mapping[str, str | None] | None = None) -> str:
         """The query text with a VALUES block of the parameters first in its top-level WHERE."""
-        terms = self.terms(values)
+        return self._bound(self.terms(values))
+
+    def _substituted(self, terms: Mapping[str, ox.NamedNode | ox.Literal | None]) -> dict[str, ox.NamedNode | ox.Literal]:
+        if self.kind not in ("table", "indicator"):
+            return {}
+        return {name: term for name, term in terms.items() if term is not None and name in self.variables}
+
+    def _bound(self, terms: Mapping[str, ox.NamedNode | ox.Literal | None]) -> str:
         if not self.params:
             return self.text
         return inject(self.text, self._offset, values_block(list(self.params), terms))
 
-    @property
+    @cached_property
     def deterministic(self) -> bool:
         """Whether the same data always gives the same answer (no NOW, RAND, UUID, STRUUID, BNODE)."""
         return _NONDETERMINISTIC.search(self.text) is None
@@ -112,7 +116,8 @@ class NamedQuery(Header):
         A deterministic query's answer is kept per checkpoint by the query pool, so the pages of
         a long report are read from one run.
         """
-        return stores.query_public(self.bind(values), substitutions=self.substitutions(values),
+        terms = self.terms(values)
+        return stores.query_public(self._bound(terms), substitutions=self._substituted(terms),
                                    cache=self.deterministic, **options)
 
 

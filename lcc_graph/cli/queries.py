@@ -82,7 +82,7 @@ def register(app: typer.Typer) -> None:
             fail(f"--format is one of {', '.join(FORMATS)}", code=2)
         try:
             values = parse_params(param or [], named.params)
-            named.bind(values)  # a wrong value is an input error (exit 2), before the store opens
+            named.terms(values)  # a wrong value is an input error (exit 2), before the store opens
         except LccError as exc:
             fail(exc.message, code=2)
         with stores_at(data_dir) as stores:
