@@ -293,22 +293,15 @@ def start_server(data_dir: Path, port: int, query_timeout: float, log_path: Path
 
 def stop_server(proc: subprocess.Popen) -> None:
     """SIGTERM to the server's group, then SIGKILL to whatever of the group is left."""
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        pass
+    for sig, wait_s in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(wait_s)
+        except subprocess.TimeoutExpired:
+            pass
 
 
 def group_cpu_seconds(pgid: int) -> float:
