@@ -371,3 +371,23 @@ def test_parallel_reads_of_one_uncached_answer_run_it_once(demo_copy):
         assert pool.runs - runs == 2
     finally:
         stores.close()
+
+
+def test_substitutions_reach_the_engine_directly_and_in_a_worker(demo_copy):
+    """A subquery with LIMIT 1 sees a substituted ?c (and only a substituted one): the answer tells."""
+    from lcc_graph.store import open_stores
+
+    stores = open_stores(demo_copy)
+    try:
+        ids = [row["c"] for row in stores.query_public(
+            "SELECT ?c WHERE { ?c a <https://w3id.org/lcc#Community> } ORDER BY ?c").values()]
+        last = ox.NamedNode(ids[-1])
+        text = ("SELECT ?c WHERE { { SELECT ?c WHERE { ?c a <https://w3id.org/lcc#Community> } "
+                "ORDER BY ?c LIMIT 1 } }")
+        assert [r["c"] for r in stores.query_public(text).values()] == [ids[0]]
+        assert [r["c"] for r in stores.query_public(text, substitutions={"c": last}).values()] == [ids[-1]]
+        stores.start_readers(demo_copy / "checkpoints", size=1)
+        assert [r["c"] for r in stores.query_public(text).values()] == [ids[0]]
+        assert [r["c"] for r in stores.query_public(text, substitutions={"c": last}).values()] == [ids[-1]]
+    finally:
+        stores.close()
