@@ -13,15 +13,24 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 REPO = Path(__file__).resolve().parents[1]
 ONTOLOGY = REPO / "ontology"
-def _find_seed() -> Path:
-    """The framework's seed text: $LCC_SEED_FILE, else shared/seed/ beside the checkout (or above it)."""
-    if os.environ.get("LCC_SEED_FILE"):
-        return Path(os.environ["LCC_SEED_FILE"])
+#: The copy of the seed text this checkout was built from, so that a clone alone passes its tests.
+SEED_COPY = REPO / "tests/data/seed/common-criteria.txt"
+
+
+def _shared_seed() -> Path | None:
+    """The team's seed text, shared/seed/ beside the checkout (or above it), when there is one."""
     for parent in Path(__file__).resolve().parents[1:]:
         candidate = parent / "shared/seed/common-criteria.txt"
         if candidate.is_file():
             return candidate
-    return Path(__file__).resolve().parents[2] / "shared/seed/common-criteria.txt"
+    return None
+
+
+def _find_seed() -> Path:
+    """The framework's seed text: $LCC_SEED_FILE, else the shared one, else the checkout's copy."""
+    if os.environ.get("LCC_SEED_FILE"):
+        return Path(os.environ["LCC_SEED_FILE"])
+    return _shared_seed() or SEED_COPY
 
 
 SEED = _find_seed()
@@ -151,6 +160,14 @@ def seed_learning_community_questions(text: str) -> list[str]:
     lines = _seed_lines(text)
     section = lines[lines.index("THE LEARNING COMMUNITY") + 1:]
     return [line.lstrip("·").strip() for line in section if line.startswith("·")]
+
+
+def test_the_checkout_carries_the_shared_seed_text():
+    shared = _shared_seed()
+    if shared is None:
+        pytest.skip("no shared/seed beside this checkout: its copy is the seed")
+    assert SEED_COPY.read_bytes() == shared.read_bytes(), (
+        f"the seed text changed: copy {shared} to {SEED_COPY} and update the ontology to match")
 
 
 @pytest.fixture(scope="module")
