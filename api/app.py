@@ -16,6 +16,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from lcc_graph.catalogue import load_catalogue
 from lcc_graph.framework import install_framework
+from lcc_graph.indicators import upgrade_assessments
 from lcc_graph.uploads import reconcile
 from lcc_graph.errors import StoreError
 from lcc_graph.namespaces import GRAPHS
@@ -54,6 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             dropped = reconcile(stores)
             if dropped:
                 log.warning("dropped %d version(s) recorded but never committed: %s", len(dropped), dropped)
+            upgraded = upgrade_assessments(stores)
+            if upgraded:
+                log.warning("reassessed %d communities whose stored assessment had an older shape", upgraded)
             if settings.store == "embedded":
                 stores.start_readers(
                     settings.data_dir / "checkpoints",

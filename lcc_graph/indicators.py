@@ -4,16 +4,22 @@ Each ``lcc:Indicator`` of ``ontology/indicators.ttl`` names the catalogue query 
 (``lcc:computedBy``). That query returns, per community, ``?count`` (what the indicator counts),
 ``?base`` (what a share is taken of; not projected by a plain count) and ``?value``; a community
 without a row counts 0. A community's assessment graph then holds one ``dqv:QualityMeasurement``
-per indicator and normalisation:
+per indicator, ``{assessment}/{indicator}``, computed on the community (``dqv:computedOn``), with
+the count as ``lcc:numerator`` and the value in each normalisation as a measure of its own (DQV
+measurements are Data Cube observations, and an observation may carry several measures):
 
-- ``raw``: the value itself (count / base, or the count);
-- ``per-1000-inhabitants``: count x 1000 / ``lcc:population``;
-- ``per-available-resource`` / ``per-potential-resource``: count / the number of the community's
-  ``lcc:Resource`` items of that availability (amounts come in units that cannot be added, so
-  each declared resource is one unit of resource).
+- ``dqv:value``, raw: the value itself (count / base, with the base as ``lcc:denominator``, or
+  the count);
+- ``lcc:perThousandInhabitants``: count x 1000 / ``lcc:population``;
+- ``lcc:perAvailableResource`` / ``lcc:perPotentialResource``: count / the number of the
+  community's ``lcc:Resource`` items of that availability (amounts come in units that cannot be
+  added, so each declared resource is one unit of resource).
 
-A measurement whose denominator is missing or zero is left out. ``resource-relative-indicators``
-and ``peer-comparison`` read these measurements instead of recomputing the world.
+Each normalisation concept names its property (``lcc:valueProperty``). A value whose denominator
+is missing or zero is left out, and so is a measurement with no value at all.
+``resource-relative-indicators`` and ``peer-comparison`` read these measurements instead of
+recomputing the world: one node per community and indicator is what lets the report read them
+by scanning instead of by one look-up per value.
 """
 
 from __future__ import annotations
@@ -44,16 +50,22 @@ from .store.base import QueryResult
 
 INDICATORS = "https://w3id.org/lcc/indicators/"
 NORMALISATIONS = "https://w3id.org/lcc/normalisations/"
-NORMALISATION_SLUGS = ("raw", "per-1000-inhabitants", "per-available-resource", "per-potential-resource")
+# The property of a measurement holding its value in each normalisation (as lcc:valueProperty says).
+VALUE_PROPERTIES = {
+    "raw": DQV + "value",
+    "per-1000-inhabitants": LCC + "perThousandInhabitants",
+    "per-available-resource": LCC + "perAvailableResource",
+    "per-potential-resource": LCC + "perPotentialResource",
+}
 CONTEXT_QUERY = "community-context"
 _PLACES = Decimal("0.000001")
 
 _A = ox.NamedNode(RDF + "type")
 _MEASUREMENT = ox.NamedNode(DQV + "QualityMeasurement")
 _MEASUREMENT_OF = ox.NamedNode(DQV + "isMeasurementOf")
-_VALUE = ox.NamedNode(DQV + "value")
+_COMPUTED_ON = ox.NamedNode(DQV + "computedOn")
 _COMMUNITY = ox.NamedNode(LCC + "community")
-_NORMALISATION = ox.NamedNode(LCC + "normalisation")
+_VALUE_OF = {slug: ox.NamedNode(iri) for slug, iri in VALUE_PROPERTIES.items()}
 _NUMERATOR = ox.NamedNode(LCC + "numerator")
 _DENOMINATOR = ox.NamedNode(LCC + "denominator")
 _ASSESSMENT = ox.NamedNode(LCC + "Assessment")
@@ -140,9 +152,9 @@ def assessment_iri(community_id: str) -> str:
     return community_iri(community_id) + "/assessment"
 
 
-def measurement_iri(community_id: str, indicator: Indicator, normalisation: str) -> str:
-    """``https://w3id.org/lcc/communities/{id}/assessment/{indicator}/{normalisation}``."""
-    return f"{assessment_iri(community_id)}/{indicator.slug}/{normalisation}"
+def measurement_iri(community_id: str, indicator: Indicator) -> str:
+    """``https://w3id.org/lcc/communities/{id}/assessment/{indicator}``."""
+    return f"{assessment_iri(community_id)}/{indicator.slug}"
 
 
 def compute_indicators(
@@ -242,6 +254,27 @@ def assess_all(
     return done
 
 
+# A measurement in an older shape: before one measurement per indicator (dqv:computedOn, a value
+# per normalisation), there was one per normalisation (lcc:community, lcc:normalisation).
+_OUTDATED_QUERY = """
+PREFIX dqv: <http://www.w3.org/ns/dqv#>
+ASK { ?m a dqv:QualityMeasurement . FILTER NOT EXISTS { ?m dqv:computedOn ?community } }
+"""
+
+
+def upgrade_assessments(stores, progress: Callable[[str], None] | None = None) -> int:
+    """Reassess every community when a stored measurement is in an older shape; returns how many
+    communities were assessed (0 when every assessment is current).
+
+    The service calls it at start-up, so that a data directory assessed by an earlier version is
+    read the way the catalogue queries expect, without waiting for ``lcc assess``.
+    """
+    store = getattr(stores, "public", stores)
+    if not store.query(_OUTDATED_QUERY, union=True).boolean:
+        return 0
+    return assess_all(stores, progress)
+
+
 def framework_version(store) -> str | None:
     """The IRI of the newest framework version in the framework graphs (none revises it)."""
     store = getattr(store, "public", store)
@@ -303,29 +336,29 @@ def _assessment_triples(
         row = rows.get(indicator.iri) or {}
         count = Decimal(row["count"].value) if "count" in row else Decimal(0)
         base = (Decimal(row["base"].value) if "base" in row else Decimal(0)) if indicator.is_share else None
-        forms: list[tuple[str, Decimal, Decimal | None]] = []
+        values: dict[str, Decimal] = {}
         if not indicator.is_share:
-            forms.append(("raw", count, None))
+            values["raw"] = count
         elif base:
-            forms.append(("raw", count / base, base))
+            values["raw"] = count / base
         if context.population:
-            forms.append(("per-1000-inhabitants", count * 1000 / context.population, context.population / 1000))
+            values["per-1000-inhabitants"] = count * 1000 / context.population
         if context.available:
-            forms.append(("per-available-resource", count / context.available, Decimal(context.available)))
+            values["per-available-resource"] = count / context.available
         if context.potential:
-            forms.append(("per-potential-resource", count / context.potential, Decimal(context.potential)))
-        for normalisation, value, denominator in forms:
-            m = ox.NamedNode(measurement_iri(community_id, indicator, normalisation))
-            triples += [
-                ox.Triple(m, _A, _MEASUREMENT),
-                ox.Triple(m, _COMMUNITY, community),
-                ox.Triple(m, _MEASUREMENT_OF, ox.NamedNode(indicator.iri)),
-                ox.Triple(m, _NORMALISATION, ox.NamedNode(NORMALISATIONS + normalisation)),
-                ox.Triple(m, _VALUE, _decimal(value)),
-                ox.Triple(m, _NUMERATOR, _decimal(count)),
-            ]
-            if denominator is not None:
-                triples.append(ox.Triple(m, _DENOMINATOR, _decimal(denominator)))
+            values["per-potential-resource"] = count / context.potential
+        if not values:
+            continue
+        m = ox.NamedNode(measurement_iri(community_id, indicator))
+        triples += [
+            ox.Triple(m, _A, _MEASUREMENT),
+            ox.Triple(m, _COMPUTED_ON, community),
+            ox.Triple(m, _MEASUREMENT_OF, ox.NamedNode(indicator.iri)),
+            ox.Triple(m, _NUMERATOR, _decimal(count)),
+        ]
+        if "raw" in values and base:
+            triples.append(ox.Triple(m, _DENOMINATOR, _decimal(base)))
+        triples += [ox.Triple(m, _VALUE_OF[slug], _decimal(value)) for slug, value in values.items()]
     return triples
 
 
@@ -344,10 +377,12 @@ __all__ = [
     "Indicator",
     "INDICATORS",
     "NORMALISATIONS",
+    "VALUE_PROPERTIES",
     "assess_all",
     "assessment_iri",
     "compute_indicators",
     "framework_version",
     "load_indicators",
     "measurement_iri",
+    "upgrade_assessments",
 ]

@@ -15,7 +15,13 @@ import pyoxigraph as ox
 import pytest
 
 from lcc_graph.catalogue import load_catalogue
-from lcc_graph.indicators import assess_all, compute_indicators, load_indicators
+from lcc_graph.indicators import (
+    VALUE_PROPERTIES,
+    assess_all,
+    compute_indicators,
+    load_indicators,
+    upgrade_assessments,
+)
 from lcc_graph.namespaces import community_graph, framework_graph
 from lcc_graph.resources import data_dir
 from lcc_graph.store import EmbeddedStore
@@ -393,15 +399,20 @@ def test_indicator_queries(store):
 
 
 def _measurements(triples: list[ox.Triple]) -> dict[tuple[str, str], Decimal]:
+    """(indicator, normalisation) -> value, each value read by the property its normalisation names."""
     s = ox.Store()
     s.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    q = """PREFIX dqv: <http://www.w3.org/ns/dqv#> PREFIX lcc: <https://w3id.org/lcc#>
-    SELECT ?i ?n ?v WHERE { ?m a dqv:QualityMeasurement ; dqv:isMeasurementOf ?i ; lcc:normalisation ?n ; dqv:value ?v }"""
-    return {(r["i"].value.rsplit("/", 1)[1], r["n"].value.rsplit("/", 1)[1]): Decimal(r["v"].value) for r in s.query(q)}
+    properties = {NORM + slug: ox.NamedNode(iri) for slug, iri in VALUE_PROPERTIES.items()}
+    q = """PREFIX dqv: <http://www.w3.org/ns/dqv#>
+    SELECT ?i ?p ?v WHERE { ?m a dqv:QualityMeasurement ; dqv:isMeasurementOf ?i ; ?p ?v }"""
+    slug_of = {p: n.rsplit("/", 1)[1] for n, p in properties.items()}
+    return {(r["i"].value.rsplit("/", 1)[1], slug_of[r["p"]]): Decimal(r["v"].value)
+            for r in s.query(q) if r["p"] in slug_of}
 
 
 def test_assessment_measurements(store):
-    alpha = _measurements(store.get_graph(community_graph("alpha", "assessment")))
+    graph = store.get_graph(community_graph("alpha", "assessment"))
+    alpha = _measurements(graph)
     # 2 of 4 partnerships cross-sector; 10,000 inhabitants; 3 available and 1 potential resources
     assert alpha["partnerships-cross-sector", "raw"] == Decimal("0.5")
     assert alpha["partnerships-cross-sector", "per-1000-inhabitants"] == Decimal("0.2")
@@ -409,8 +420,16 @@ def test_assessment_measurements(store):
     assert alpha["partnerships-cross-sector", "per-potential-resource"] == Decimal("2")
     assert alpha["reflection-dialogues", "raw"] == Decimal("2")
     assert len(alpha) == 20 * 4
+    # one measurement per indicator, {assessment}/{indicator}, with its count and a share's base
+    m = ox.NamedNode(A + "assessment/partnerships-cross-sector")
+    about = {(t.predicate.value.rsplit("#", 1)[1], t.object.value) for t in graph
+             if t.subject == m and t.predicate.value.split("#")[0] != "http://www.w3.org/1999/02/22-rdf-syntax-ns"}
+    assert about == {("computedOn", ALPHA), ("isMeasurementOf", IND + "partnerships-cross-sector"),
+                     ("numerator", "2"), ("denominator", "4"), ("value", "0.5"), ("perThousandInhabitants", "0.2"),
+                     ("perAvailableResource", "0.666667"), ("perPotentialResource", "2")}
+    assert len({t.subject for t in graph if t.predicate.value == "http://www.w3.org/ns/dqv#isMeasurementOf"}) == 20
     beta = _measurements(store.get_graph(community_graph("beta", "assessment")))
-    # no available resource: no per-available measurement; no infrastructure: no raw share
+    # no available resource: no per-available value; no infrastructure: no raw share
     assert not any(n == "per-available-resource" for _, n in beta)
     assert ("infrastructures-cross-sector", "raw") not in beta
     assert beta["infrastructures-cross-sector", "per-1000-inhabitants"] == Decimal(0)
@@ -424,6 +443,29 @@ def test_compute_indicators_from_candidate_data_matches_store(store):
     from_data = compute_indicators(store, "alpha", data=data, now=NOW)
     from_store = compute_indicators(store, "alpha", now=NOW)
     assert set(from_data) == set(from_store) == set(store.get_graph(community_graph("alpha", "assessment")))
+
+
+def test_assessments_in_an_older_shape_are_upgraded(tmp_path):
+    s = _store(tmp_path / "store", "communities.trig")
+    try:
+        assert upgrade_assessments(s) == 0  # nothing assessed yet: nothing outdated
+        assess_all(s, now=NOW)
+        assert upgrade_assessments(s) == 0  # current shape: left alone
+        # alpha's assessment as an earlier version stored it: one measurement per normalisation
+        old = A + "assessment/partnerships-cross-sector/raw"
+        s.update(f"""PREFIX dqv: <http://www.w3.org/ns/dqv#> PREFIX lcc: <https://w3id.org/lcc#>
+        DROP GRAPH <{community_graph("alpha", "assessment")}> ;
+        INSERT DATA {{ GRAPH <{community_graph("alpha", "assessment")}> {{
+          <{old}> a dqv:QualityMeasurement ; lcc:community <{ALPHA}> ;
+            dqv:isMeasurementOf <{IND}partnerships-cross-sector> ; lcc:normalisation <{NORM}raw> ; dqv:value 0.5 }} }}""")
+        assert [r["community"] for r in run(s, "resource-relative-indicators")].count(ALPHA) == 0
+        assert upgrade_assessments(s) == 2
+        graph = s.get_graph(community_graph("alpha", "assessment"))
+        assert not any(t.subject.value == old for t in graph)
+        assert _measurements(graph)["partnerships-cross-sector", "raw"] == Decimal("0.5")
+        assert [r["community"] for r in run(s, "resource-relative-indicators")].count(ALPHA) == 20
+    finally:
+        s.close()
 
 
 def test_resource_relative_indicators(store):

@@ -44,8 +44,9 @@ SELECT ?r ?criterion ?clabel ?shape ?slabel ?shint ?severity ?message ?hint ?foc
 _MEASUREMENTS = sparql_prefixes() + """
 SELECT ?indicator ?ilabel ?criterion ?clabel ?normalisation ?value WHERE {
   VALUES ?community { %s }
-  ?m a dqv:QualityMeasurement ; lcc:community ?community ; dqv:isMeasurementOf ?indicator ;
-     lcc:normalisation ?normalisation ; dqv:value ?value .
+  ?m a dqv:QualityMeasurement ; dqv:computedOn ?community ; dqv:isMeasurementOf ?indicator ;
+     ?property ?value .
+  ?normalisation skos:inScheme <https://w3id.org/lcc/normalisations/> ; lcc:valueProperty ?property .
   OPTIONAL { ?indicator rdfs:label ?ilabel }
   OPTIONAL { ?indicator lcc:criterion ?criterion . OPTIONAL { ?criterion skos:prefLabel ?clabel } }
 } ORDER BY ?indicator ?normalisation"""
