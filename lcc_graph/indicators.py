@@ -70,6 +70,7 @@ _NUMERATOR = ox.NamedNode(LCC + "numerator")
 _DENOMINATOR = ox.NamedNode(LCC + "denominator")
 _ASSESSMENT = ox.NamedNode(LCC + "Assessment")
 _AVAILABLE = ox.NamedNode(LCC + "availableResources")
+_DATA_VERSION = ox.NamedNode(LCC + "dataVersion")
 _POTENTIAL = ox.NamedNode(LCC + "potentialResources")
 _FRAMEWORK_VERSION = ox.NamedNode(LCC + "frameworkVersion")
 _GENERATED = ox.NamedNode(PROV + "generatedAtTime")
@@ -241,7 +242,11 @@ def assess_all(
         else:
             triples = []
         graph = community_graph(community_id, "assessment")
-        if not _same_content(store.get_graph(graph), triples):
+        stored = store.get_graph(graph)
+        # The upload path's commit marker lives in the assessment graph: it is not an indicator
+        # and must outlive a reassessment (reconcile() reads it to keep the upload history).
+        triples += [t for t in stored if t.predicate == _DATA_VERSION]
+        if not _same_content(stored, triples):
             pending[graph] = triples
         done += 1
         if progress:
@@ -258,8 +263,11 @@ def assess_all(
 # per normalisation), there was one per normalisation (lcc:community, lcc:normalisation).
 _OUTDATED_QUERY = """
 PREFIX dqv: <http://www.w3.org/ns/dqv#>
-ASK { ?m a dqv:QualityMeasurement . FILTER NOT EXISTS { ?m dqv:computedOn ?community } }
-"""
+ASK {
+  GRAPH ?g { ?m a dqv:QualityMeasurement . FILTER NOT EXISTS { ?m dqv:computedOn ?community } }
+  FILTER(STRSTARTS(STR(?g), "%s") && STRENDS(STR(?g), "/assessment"))
+}
+""" % (GRAPHS + "communities/")
 
 
 def upgrade_assessments(stores, progress: Callable[[str], None] | None = None) -> int:

@@ -1,0 +1,52 @@
+"""Reassessing keeps what the upload path stores beside the indicators: the commit marker of each
+community's data version, which ``reconcile`` reads at start-up to keep the upload history."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from lcc_graph import history
+from lcc_graph.indicators import assess_all, upgrade_assessments
+from lcc_graph.namespaces import community_graph
+from lcc_graph.uploads import reconcile, upload
+
+DATA_VERSION = "https://w3id.org/lcc#dataVersion"
+
+
+def body(population: int) -> bytes:
+    return (
+        "@prefix lcc: <https://w3id.org/lcc#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f'<../alpha> a lcc:Community ; rdfs:label "Alpha"@en ; lcc:population {population} .\n'
+    ).encode()
+
+
+def markers(stores) -> list[str]:
+    return [t.object.value for t in stores.public.get_graph(community_graph("alpha", "assessment"))
+            if t.predicate.value == DATA_VERSION]
+
+
+def test_reassessing_keeps_the_upload_history(stores):
+    upload(stores, "alpha", body(1000), "text/turtle", token_id="t1")
+    upload(stores, "alpha", body(2000), "text/turtle", token_id="t1")
+    assert markers(stores) == ["2"]
+    assert assess_all(stores) == 1
+    assert markers(stores) == ["2"]  # before the fix, assess_all dropped it
+    assert reconcile(stores) == []  # ... and the next start-up discarded both versions
+    assert [v.version for v in history.versions(stores.private, "alpha")] == [1, 2]
+
+
+def test_the_upgrade_reads_assessment_graphs_only(stores):
+    upload(stores, "alpha", body(1000), "text/turtle", token_id="t1")
+    # an old-shape measurement written into a data graph is not a stored assessment
+    data = community_graph("alpha", "data")
+    stores.public.raw.add(ox.Quad(ox.NamedNode("https://w3id.org/lcc/communities/alpha/m1"),
+                                  ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                                  ox.NamedNode("http://www.w3.org/ns/dqv#QualityMeasurement"), ox.NamedNode(data)))
+    assert upgrade_assessments(stores) == 0
+    assessment = community_graph("alpha", "assessment")
+    stores.public.raw.add(ox.Quad(ox.NamedNode("https://w3id.org/lcc/communities/alpha/assessment/x/raw"),
+                                  ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                                  ox.NamedNode("http://www.w3.org/ns/dqv#QualityMeasurement"), ox.NamedNode(assessment)))
+    assert upgrade_assessments(stores) == 1
+    assert upgrade_assessments(stores) == 0
+    assert markers(stores) == ["1"]
