@@ -11,7 +11,32 @@ from .namespaces import BASE, COMMUNITIES, LCC, community_base, community_graph,
 from .store.embedded import EmbeddedStore
 
 _COMMUNITY = ox.NamedNode(LCC + "community")
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 MAX_LISTED = 10
+
+# What only the service writes: the assessment (DQV measurements and their values), the findings
+# (SHACL results) and the commit marker of a data version. The reports and reconcile() read them
+# from every public graph, so an upload that wrote them could forge another community's row or
+# a version number; they are refused instead.
+RESERVED_NAMESPACES = ("http://www.w3.org/ns/dqv#", "http://www.w3.org/ns/shacl#")
+RESERVED_PREDICATES = frozenset(LCC + name for name in (
+    "dataVersion", "numerator", "denominator", "perThousandInhabitants", "perAvailableResource",
+    "perPotentialResource", "availableResources", "potentialResources"))
+RESERVED_CLASSES = frozenset((LCC + "Assessment",))
+
+
+def reserved_terms(triples: list[ox.Triple]) -> list[str]:
+    """The computed-graph terms an upload uses (sorted), each once."""
+    found: set[str] = set()
+    for t in triples:
+        p = t.predicate.value
+        if p in RESERVED_PREDICATES or p.startswith(RESERVED_NAMESPACES):
+            found.add(p)
+        if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode):
+            o = t.object.value
+            if o in RESERVED_CLASSES or o.startswith(RESERVED_NAMESPACES):
+                found.add(o)
+    return sorted(found)
 
 
 def _owned_blank_nodes(triples: list[ox.Triple], roots: set) -> set:
@@ -36,7 +61,8 @@ def check_ownership(triples: list[ox.Triple], community_id: str, store: Embedded
 
     A subject is owned when it is the community, or has ``lcc:community`` this community in the
     upload, and its IRI is not in the ontology/vocabulary namespaces nor under another community;
-    blank nodes must hang off owned subjects. With a ``store``, a subject that another community's
+    blank nodes must hang off owned subjects. Terms only the service writes (``reserved_terms``)
+    are refused too. With a ``store``, a subject that another community's
     data graph already describes is refused too.
     """
     me = ox.NamedNode(community_iri(community_id))
@@ -45,7 +71,8 @@ def check_ownership(triples: list[ox.Triple], community_id: str, store: Embedded
     for t in triples:
         if t.predicate == _COMMUNITY:
             claims[t.subject].add(t.object)
-    problems: list[str] = []
+    problems: list[str] = [f"<{term}> is written by the service (assessments, findings, versions), never uploaded"
+                            for term in reserved_terms(triples)]
     owned: set = {me}
     subjects = {t.subject for t in triples}
     for s in subjects:

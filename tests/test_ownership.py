@@ -33,6 +33,23 @@ def test_foreign_subjects_are_refused(body, needle):
         check_ownership(parse("a", body), "a")
 
 
+@pytest.mark.parametrize("body, term", [
+    # a measurement of community b, uploaded by a: it would be a row of b's resource-relative report
+    (b"@prefix dqv: <http://www.w3.org/ns/dqv#> . <m1> lcc:community <../a> ; dqv:computedOn <../b> ; "
+     b"dqv:isMeasurementOf <https://w3id.org/lcc/indicators/partnerships-cross-sector> ; lcc:numerator 9 .",
+     "http://www.w3.org/ns/dqv#computedOn"),
+    # a version marker: reconcile() would take it for the committed version
+    (b"<../a> lcc:dataVersion 99 .", "https://w3id.org/lcc#dataVersion"),
+    (b"<x> lcc:community <../a> ; a <http://www.w3.org/ns/shacl#ValidationResult> .",
+     "http://www.w3.org/ns/shacl#ValidationResult"),
+    (b"<x> lcc:community <../a> ; a lcc:Assessment .", "https://w3id.org/lcc#Assessment"),
+])
+def test_terms_only_the_service_writes_are_refused(body, term):
+    with pytest.raises(OwnershipError, match="written by the service") as caught:
+        check_ownership(parse("a", body), "a")
+    assert f"<{term}> is written by the service (assessments, findings, versions), never uploaded" in caught.value.details["problems"]
+
+
 def test_a_subject_another_community_holds_is_refused(stores):
     shared = b"<http://example.org/bank> lcc:community <https://w3id.org/lcc/communities/%s> ."
     replace_community(stores.public, "b", parse("b", shared % b"b"))
