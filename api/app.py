@@ -55,9 +55,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             dropped = reconcile(stores)
             if dropped:
                 log.warning("dropped %d version(s) recorded but never committed: %s", len(dropped), dropped)
-            upgraded = upgrade_assessments(stores)
-            if upgraded:
-                log.warning("reassessed %d communities whose stored assessment had an older shape", upgraded)
+            try:
+                upgraded = upgrade_assessments(stores)
+            except Exception:  # the service still serves its data; reports miss the old assessments
+                log.exception("could not reassess the stored assessments of an older shape; run `lcc assess`")
+            else:
+                if upgraded:
+                    log.warning("reassessed %d communities whose stored assessment had an older shape", upgraded)
             if settings.store == "embedded":
                 stores.start_readers(
                     settings.data_dir / "checkpoints",

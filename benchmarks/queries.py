@@ -103,7 +103,13 @@ def settle(path: Path, quiet_s: float = 15.0, limit_s: float = 180.0) -> float:
     (RocksDB compacting in the background is done), at most ``limit_s``; returns the seconds waited."""
 
     def files() -> frozenset[tuple[str, int]]:
-        return frozenset((p.name, p.stat().st_size) for p in path.glob("*.sst"))
+        found = set()
+        for p in path.glob("*.sst"):
+            try:
+                found.add((p.name, p.stat().st_size))
+            except FileNotFoundError:  # compaction removed it meanwhile: a change all the same
+                found.add((p.name, -1))
+        return frozenset(found)
 
     start = last_change = time.perf_counter()
     seen = files()
