@@ -263,11 +263,15 @@ def assess_all(
 # per normalisation), there was one per normalisation (lcc:community, lcc:normalisation).
 _OUTDATED_QUERY = """
 PREFIX dqv: <http://www.w3.org/ns/dqv#>
-ASK {
-  GRAPH ?g { ?m a dqv:QualityMeasurement . FILTER NOT EXISTS { ?m dqv:computedOn ?community } }
-  FILTER(STRSTARTS(STR(?g), "%s") && STRENDS(STR(?g), "/assessment"))
-}
-""" % (GRAPHS + "communities/")
+ASK { ?m a dqv:QualityMeasurement . FILTER NOT EXISTS { ?m dqv:computedOn ?community } }
+"""
+
+
+def assessment_graphs(store) -> list[str]:
+    """The IRIs of the communities' assessment graphs in a store (or the public store of Stores)."""
+    store = getattr(store, "public", store)
+    prefix = GRAPHS + "communities/"
+    return [g for g in store.graphs() if g.startswith(prefix) and g.endswith("/assessment")]
 
 
 def upgrade_assessments(stores, progress: Callable[[str], None] | None = None) -> int:
@@ -278,7 +282,8 @@ def upgrade_assessments(stores, progress: Callable[[str], None] | None = None) -
     read the way the catalogue queries expect, without waiting for ``lcc assess``.
     """
     store = getattr(stores, "public", stores)
-    if not store.query(_OUTDATED_QUERY, union=True).boolean:
+    graphs = assessment_graphs(store)  # only these: what other graphs say is not an assessment
+    if not graphs or not store.query(_OUTDATED_QUERY, default_graph=graphs).boolean:
         return 0
     return assess_all(stores, progress)
 
@@ -387,6 +392,7 @@ __all__ = [
     "NORMALISATIONS",
     "VALUE_PROPERTIES",
     "assess_all",
+    "assessment_graphs",
     "assessment_iri",
     "compute_indicators",
     "framework_version",

@@ -147,11 +147,15 @@ def reconcile(stores: Stores) -> list[tuple[str, int]]:
     The version is recorded privately just before the public commit; a crash between the two
     leaves a version that was never acknowledged. Returns the (community, version) pairs dropped.
     """
+    from .indicators import assessment_graphs
+
+    # The markers are read from the assessment graphs only, where commit() puts them.
+    graphs = assessment_graphs(stores.public)
     committed = {
         row["c"].rsplit("/", 1)[1]: int(row["v"])
         for row in stores.public.query(
-            f"SELECT ?c ?v WHERE {{ ?c {ox.NamedNode(LCC + 'dataVersion')} ?v }}", union=True).values()
-    }
+            f"SELECT ?c ?v WHERE {{ ?c {ox.NamedNode(LCC + 'dataVersion')} ?v }}", default_graph=graphs).values()
+    } if graphs else {}
     dropped = []
     for cid in {v.community_id for v in history.all_versions(stores.private)}:
         for version in history.versions(stores.private, cid):

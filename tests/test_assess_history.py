@@ -35,6 +35,19 @@ def test_reassessing_keeps_the_upload_history(stores):
     assert [v.version for v in history.versions(stores.private, "alpha")] == [1, 2]
 
 
+def test_reconcile_reads_the_markers_of_assessment_graphs_only(stores):
+    upload(stores, "alpha", body(1000), "text/turtle", token_id="t1")
+    # gamma's version 1 was recorded but never committed (a crash between the two steps) ...
+    history.record_version(stores.private, "gamma", 1, [], token_id="t1", digest="0" * 64,
+                           framework_version="1.0", finding_count=0)
+    # ... and a marker for it written outside any assessment graph is not a commit
+    stores.public.raw.add(ox.Quad(ox.NamedNode("https://w3id.org/lcc/communities/gamma"), ox.NamedNode(DATA_VERSION),
+                                  ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+                                  ox.NamedNode(community_graph("alpha", "data"))))
+    assert reconcile(stores) == [("gamma", 1)]
+    assert [v.version for v in history.versions(stores.private, "alpha")] == [1]
+
+
 def test_the_upgrade_reads_assessment_graphs_only(stores):
     upload(stores, "alpha", body(1000), "text/turtle", token_id="t1")
     # an old-shape measurement written into a data graph is not a stored assessment
