@@ -43,8 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from lcc_graph.catalogue import load_catalogue  # noqa: E402
-from lcc_graph.indicators import assess_all  # noqa: E402
-from lcc_graph.namespaces import GRAPHS, community_iri  # noqa: E402
+from lcc_graph.indicators import assess_all, assessment_graphs  # noqa: E402
 from lcc_graph.store import open_stores  # noqa: E402
 
 DQV_VALUE = ox.NamedNode("http://www.w3.org/ns/dqv#value")
@@ -74,10 +73,6 @@ def build(data_dir: Path, communities: int) -> float:
     finally:
         stores.close()
     return time.perf_counter() - start
-
-
-def assessment_graphs(store) -> list[str]:
-    return [g for g in store.graphs() if g.startswith(GRAPHS + "communities/") and g.endswith("/assessment")]
 
 
 def drop_assessments(store) -> None:
