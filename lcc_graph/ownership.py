@@ -7,18 +7,18 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from .errors import OwnershipError
-from .namespaces import BASE, COMMUNITIES, LCC, community_base, community_graph, community_iri
+from .namespaces import BASE, COMMUNITIES, DQV, LCC, RDF, SH, community_base, community_graph, community_iri
 from .store.embedded import EmbeddedStore
 
 _COMMUNITY = ox.NamedNode(LCC + "community")
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_TYPE = ox.NamedNode(RDF + "type")
 MAX_LISTED = 10
 
 # What only the service writes: the assessment (DQV measurements and their values), the findings
-# (SHACL results) and the commit marker of a data version. The reports and reconcile() read them
-# from every public graph, so an upload that wrote them could forge another community's row or
-# a version number; they are refused instead.
-RESERVED_NAMESPACES = ("http://www.w3.org/ns/dqv#", "http://www.w3.org/ns/shacl#")
+# (SHACL results) and the commit marker of a data version. Reports read measurements and findings
+# from every public graph, so an upload that wrote them could forge another community's row (or,
+# before reconcile() read the assessment graphs only, a version number); they are refused.
+RESERVED_NAMESPACES = (DQV, SH)
 RESERVED_PREDICATES = frozenset(LCC + name for name in (
     "dataVersion", "numerator", "denominator", "perThousandInhabitants", "perAvailableResource",
     "perPotentialResource", "availableResources", "potentialResources"))

@@ -14,15 +14,15 @@ import pyoxigraph as ox
 
 from ..catalogue import Catalogue, default_catalogue
 from ..errors import NotFound
-from ..namespaces import BASE, check_slug, community_iri, sparql_prefixes
+from ..indicators import NORMALISATIONS, VALUE_PROPERTIES
+from ..namespaces import check_slug, community_iri, sparql_prefixes
 from ..store.stores import Stores
 from .labels import pick
 
 SEVERITY_ORDER = ("Violation", "Warning", "Info")
 # The peer-comparison query's bands, as the quarter a page marks ("few": too few peers to compare).
 QUARTERS = {"bottom quarter": "low", "second quarter": "lower-mid", "third quarter": "upper-mid", "top quarter": "high"}
-NORMALISATIONS = BASE + "normalisations/"
-NORMALISATION_ORDER = ("raw", "per-1000-inhabitants", "per-available-resource", "per-potential-resource")
+NORMALISATION_ORDER = tuple(VALUE_PROPERTIES)  # raw, per 1,000 inhabitants, per available, per potential
 PEER_QUERY = "peer-comparison"
 FACTOR_RANGE = (1.1, 100.0)
 
@@ -46,7 +46,7 @@ SELECT ?indicator ?ilabel ?criterion ?clabel ?normalisation ?value WHERE {
   VALUES ?community { %s }
   ?m a dqv:QualityMeasurement ; dqv:computedOn ?community ; dqv:isMeasurementOf ?indicator ;
      ?property ?value .
-  ?normalisation skos:inScheme <https://w3id.org/lcc/normalisations/> ; lcc:valueProperty ?property .
+  ?normalisation skos:inScheme <%s> ; lcc:valueProperty ?property .
   OPTIONAL { ?indicator rdfs:label ?ilabel }
   OPTIONAL { ?indicator lcc:criterion ?criterion . OPTIONAL { ?criterion skos:prefLabel ?clabel } }
 } ORDER BY ?indicator ?normalisation"""
@@ -147,7 +147,7 @@ def _indicators(stores: Stores, me: str, community_id: str, lang: str, catalogue
     """The indicators with their values per normalisation and their bands among the peers, and the peer group."""
     indicators: dict[str, dict[str, Any]] = {}
     labels: dict[str, list[ox.Literal]] = defaultdict(list)
-    for row in stores.query_public(_MEASUREMENTS % me).rows():
+    for row in stores.query_public(_MEASUREMENTS % (me, NORMALISATIONS)).rows():
         iri = row["indicator"].value
         entry = indicators.setdefault(iri, {"indicator": iri, "slug": _local(iri), "label": [],
                                             "criterion": row["criterion"].value if "criterion" in row else None,
