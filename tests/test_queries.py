@@ -410,6 +410,19 @@ def _measurements(triples: list[ox.Triple]) -> dict[tuple[str, str], Decimal]:
             for r in s.query(q) if r["p"] in slug_of}
 
 
+def test_value_properties_are_those_the_ontology_names():
+    g = ox.Store()
+    g.bulk_extend(ox.parse(path=str(data_dir("ontology") / "indicators.ttl"), format=ox.RdfFormat.TURTLE))
+    named = {r["n"].value.rsplit("/", 1)[1]: r["p"].value
+             for r in g.query("SELECT ?n ?p WHERE { ?n <https://w3id.org/lcc#valueProperty> ?p }")}
+    assert named == VALUE_PROPERTIES == {
+        "raw": "http://www.w3.org/ns/dqv#value",
+        "per-1000-inhabitants": "https://w3id.org/lcc#perThousandInhabitants",
+        "per-available-resource": "https://w3id.org/lcc#perAvailableResource",
+        "per-potential-resource": "https://w3id.org/lcc#perPotentialResource",
+    }
+
+
 def test_assessment_measurements(store):
     graph = store.get_graph(community_graph("alpha", "assessment"))
     alpha = _measurements(graph)
