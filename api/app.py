@@ -25,6 +25,7 @@ from lcc_graph.store.stores import Stores, open_remote_stores, open_stores
 from lcc_graph.store.workers import ReadLimits
 
 from .errors import install_error_handlers
+from .guard import GuardMiddleware, inline_script_csp
 from .routes import admin, assessment, communities, criteria, graphs, health, home, pages, queries, sparql, uploads
 from .settings import Settings
 
@@ -86,16 +87,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS", "POST"],
                        allow_headers=["*"])
+    app.add_middleware(GuardMiddleware, max_body=settings.max_upload_bytes + 64 * 1024)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.mount("/swagger-ui", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        """Swagger UI, served from this service (no CDN)."""
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="lcc-graph API",
+        """Swagger UI, served from this service (no CDN); its one inline script is allowed by its hash."""
+        page = get_swagger_ui_html(openapi_url="/openapi.json", title="lcc-graph API",
                                    swagger_js_url="/swagger-ui/swagger-ui-bundle.js",
                                    swagger_css_url="/swagger-ui/swagger-ui.css",
                                    swagger_favicon_url="/static/favicon.svg")
+        page.headers["Content-Security-Policy"] = inline_script_csp(page.body.decode())
+        return page
     install_error_handlers(app)
     app.state.catalogue = load_catalogue()
     for module in (home, health, sparql, graphs, criteria, communities, assessment, admin, uploads, queries, pages):

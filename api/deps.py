@@ -48,12 +48,15 @@ TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 LangDep = Annotated[str, Depends(get_lang)]
 
 
+SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+
+
 def community_id(id: str) -> str:
     """A community id from the path; a malformed one names no community (404)."""
     from lcc_graph.errors import NotFound
     from lcc_graph.namespaces import SLUG_RE
 
-    if not SLUG_RE.match(id):
+    if not SLUG_RE.fullmatch(id):
         raise NotFound(f"no community {id!r}: community ids are lower-case letters, digits and '-'")
     return id
 

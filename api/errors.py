@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -18,6 +19,7 @@ log = logging.getLogger("lcc.api")
 
 STATUS: list[tuple[type[e.LccError], int]] = [
     (NotAcceptable, 406),
+    (e.Busy, 429),
     (access.Unauthorized, 401),
     (access.Forbidden, 403),
     (access.Conflict, 409),
@@ -47,21 +49,36 @@ def error_body(code: str, message: str, **extra: object) -> dict:
     return {"error": code, "message": message, **extra}
 
 
-def error_page(request: Request, status: int, code: str, message: str, headers: dict | None = None,
-               report: dict | None = None) -> Response | None:
+def _details(exc: e.LccError) -> dict:
+    """The error's details that a JSON body can carry (problems, the parameter, the offers...)."""
+    out = {}
+    for name, value in exc.details.items():
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            out[name] = value
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
+            out[name] = list(value)[:100]
+    return out
+
+
+def _render_error_page(request: Request, status: int, code: str, message: str, report: dict | None) -> Response:
+    from .pages import render
+
+    if report is not None:
+        community = request.path_params.get("id") or request.query_params.get("community") or ""
+        return render(request, "report.html", "en", status_code=status, community=community, accepted=False,
+                      report=report, message=message)
+    return render(request, "error.html", "en", status_code=status, status=status, code=code, message=message)
+
+
+async def error_page(request: Request, status: int, code: str, message: str, headers: dict | None = None,
+                     report: dict | None = None) -> Response | None:
     """The error as an HTML page when a browser asks for one (``Accept: text/html`` or
-    ``?format=html``); None otherwise, or if the page cannot be rendered (the JSON answer stands)."""
+    ``?format=html``), rendered off the event loop; None otherwise, or if the page cannot be
+    rendered (the JSON answer stands)."""
     try:
         if not wants_html(request):
             return None
-        from .pages import render
-
-        if report is not None:
-            community = request.path_params.get("id") or request.query_params.get("community") or ""
-            page = render(request, "report.html", "en", status_code=status, community=community, accepted=False,
-                          report=report, message=message)
-        else:
-            page = render(request, "error.html", "en", status_code=status, status=status, code=code, message=message)
+        page = await run_in_threadpool(_render_error_page, request, status, code, message, report)
     except Exception:  # the JSON answer is always there to fall back on
         log.exception("could not render the error page for %s", request.url.path)
         return None
@@ -78,11 +95,15 @@ def install_error_handlers(app: FastAPI) -> None:
         status = status_for(exc)
         if status >= 500 and not isinstance(exc, (e.QueryTimeout, e.StoreError)):
             log.exception("unexpected library error", exc_info=exc)
-        extra = {}
+        extra = _details(exc)
         if isinstance(exc, e.ValidationRejected) and hasattr(exc.report, "to_json"):
             extra["report"] = exc.report.to_json()
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        page = error_page(request, status, exc.code, exc.message, headers, extra.get("report"))
+        headers = None
+        if status == 401:
+            headers = {"WWW-Authenticate": "Bearer"}
+        elif status in (429, 503):
+            headers = {"Retry-After": str(exc.details.get("retry_after", 5))}
+        page = await error_page(request, status, exc.code, exc.message, headers, extra.get("report"))
         if page is not None:
             return page
         return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=status, headers=headers)
@@ -93,7 +114,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 406: "not_acceptable", 413: "payload_too_large", 415: "unsupported_media_type"}.get(
             exc.status_code, "http_error")
         headers = getattr(exc, "headers", None)
-        page = error_page(request, exc.status_code, code, str(exc.detail), headers)
+        page = await error_page(request, exc.status_code, code, str(exc.detail), headers)
         if page is not None:
             return page
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=headers)
@@ -103,7 +124,7 @@ def install_error_handlers(app: FastAPI) -> None:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err.get('loc', []))}: {err.get('msg')}" for err in exc.errors()
         )
-        page = error_page(request, 400, "bad_request", problems or "invalid request")
+        page = await error_page(request, 400, "bad_request", problems or "invalid request")
         if page is not None:
             return page
         return JSONResponse(error_body("bad_request", problems or "invalid request"), status_code=400)
@@ -112,7 +133,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
         message = "an unexpected error happened; it was logged"
-        page = error_page(request, 500, "internal_error", message)
+        page = await error_page(request, 500, "internal_error", message)
         if page is not None:
             return page
         return JSONResponse(error_body("internal_error", message), status_code=500)

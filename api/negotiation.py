@@ -66,6 +66,10 @@ def choose(request: Request, offers: list[str], default: str | None = None) -> s
             continue
         if media in offers:
             return media
+        if media == "application/json":  # plain JSON asked of a JSON-based type
+            json_offer = next((o for o in offers if o.endswith("+json")), None)
+            if json_offer:
+                return json_offer
         if media.endswith("/*"):
             prefix = media[:-1]
             for offer in offers:
@@ -75,9 +79,8 @@ def choose(request: Request, offers: list[str], default: str | None = None) -> s
             return default or offers[0]
     if not accept.strip():
         return default or offers[0]
-    if any(m == "*/*" or m.endswith("/*") for m, _ in _parse_accept(accept)):
-        return default or offers[0]
-    return default or offers[0]
+    raise NotAcceptable(f"none of the media types accepted ({accept[:200]}) is offered here; "
+                        f"ask for one of {', '.join(offers)}", offers=offers)
 
 
 def wants_html(request: Request) -> bool:

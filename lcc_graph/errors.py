@@ -84,3 +84,9 @@ class PayloadTooLarge(ParseError):
     """A request body over the configured limit."""
 
     code = "payload_too_large"
+
+
+class Busy(LccError):
+    """The service's share of long-running reads is taken: try again shortly (HTTP 429)."""
+
+    code = "busy"

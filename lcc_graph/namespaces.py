@@ -42,7 +42,7 @@ PREFIXES: dict[str, str] = {
 COMMUNITY_GRAPH_KINDS = ("data", "findings", "assessment", "answers")
 PRIVATE = "urn:lcc:private:"
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")  # \Z: "$" would let "id\n" through
 
 
 def lcc(term: str) -> NamedNode:
@@ -57,7 +57,7 @@ def concept(scheme: str, slug: str) -> NamedNode:
 
 def check_slug(community_id: str) -> str:
     """Return the id if it is a valid community slug, else raise ValueError."""
-    if not SLUG_RE.match(community_id):
+    if not isinstance(community_id, str) or not SLUG_RE.fullmatch(community_id):
         raise ValueError(f"not a valid community id: {community_id!r} (lower-case letters, digits, '-')")
     return community_id
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from lcc_graph import access
 from lcc_graph.namespaces import community_iri
 
-from ..auth import require_admin
-from ..deps import CommunityId, SettingsDep, StoresDep
+from ..auth import AdminDep
+from ..deps import CommunityId, StoresDep
 
 router = APIRouter(tags=["admin"])
 
@@ -32,9 +32,8 @@ class NewCommunity(BaseModel):
              responses={201: {"content": {"application/json": {"example": {
                  "id": "riverside", "label": "Riverside", "iri": "https://w3id.org/lcc/communities/riverside"}}}},
                  409: {"description": "the id is taken"}, **ADMIN_ERRORS})
-def create_community(body: NewCommunity, request: Request, stores: StoresDep, settings: SettingsDep) -> JSONResponse:
+def create_community(_: AdminDep, body: NewCommunity, stores: StoresDep) -> JSONResponse:
     """Register a community by id and label; its data comes with its first upload."""
-    require_admin(request, settings)
     with stores.write_lock:
         access.create_community(stores.private, body.id, body.label)
     return JSONResponse({"id": body.id, "label": body.label, "iri": community_iri(body.id)}, status_code=201)
@@ -44,9 +43,8 @@ def create_community(body: NewCommunity, request: Request, stores: StoresDep, se
              responses={201: {"content": {"application/json": {"example": {
                  "token": "lcc_1a2b3c4d5e6f_…", "token_id": "1a2b3c4d5e6f", "community": "riverside"}}}},
                  404: {"description": "no such community"}, **ADMIN_ERRORS})
-def issue_token(id: CommunityId, request: Request, stores: StoresDep, settings: SettingsDep) -> JSONResponse:
+def issue_token(_: AdminDep, id: CommunityId, stores: StoresDep) -> JSONResponse:
     """A new token for the community, answered once; only its hash is kept."""
-    require_admin(request, settings)
     with stores.write_lock:
         issued = access.issue_token(stores.private, id)
     return JSONResponse({"token": issued.token, "token_id": issued.token_id, "community": id}, status_code=201)
@@ -54,9 +52,8 @@ def issue_token(id: CommunityId, request: Request, stores: StoresDep, settings: 
 
 @router.delete("/communities/{id}/tokens/{token_id}", status_code=204, summary="Revoke a community token (admin)",
                responses={404: {"description": "no such token"}, **ADMIN_ERRORS})
-def revoke_token(id: CommunityId, token_id: str, request: Request, stores: StoresDep, settings: SettingsDep) -> Response:
+def revoke_token(_: AdminDep, id: CommunityId, token_id: str, stores: StoresDep) -> Response:
     """Revoke a token: it stops working at once."""
-    require_admin(request, settings)
     with stores.write_lock:
         access.revoke_token(stores.private, id, token_id)
     return Response(status_code=204)

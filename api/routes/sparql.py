@@ -1,18 +1,25 @@
-"""``/sparql``: the SPARQL 1.1 Protocol, read-only, over the public current graphs."""
+"""``/sparql``: the SPARQL 1.1 Protocol, read-only, over the public current graphs.
+
+The handlers only read the request: the query is parsed, checked, run and serialised in a
+query worker (``Stores.query_untrusted``), never on the event loop or in the server process.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from lcc_graph.errors import QueryError
-from lcc_graph.sparql_guard import QueryLimits, check_read_query
+from lcc_graph.errors import QueryError, UnsupportedFormat
+from lcc_graph.sparql_guard import QueryLimits
 from lcc_graph.store.base import GRAPH_FORMATS, SOLUTION_FORMATS
 
+from ..body import read_limited
 from ..deps import LangDep, SettingsDep, StoresDep
-from ..negotiation import choose, wants_html
+from ..negotiation import NotAcceptable, choose, wants_html
 
 router = APIRouter(tags=["sparql"])
 
@@ -23,41 +30,64 @@ SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-descri
   sd:supportedLanguage sd:SPARQL11Query ;
   sd:resultFormat fmt:SPARQL_Results_JSON, fmt:SPARQL_Results_XML, fmt:SPARQL_Results_CSV,
                   fmt:SPARQL_Results_TSV, fmt:Turtle, fmt:N-Triples, fmt:JSON-LD, fmt:RDF_XML ;
-  sd:feature sd:BasicFederatedQuery ;
   sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .
 """
 
+ERROR = {"application/json": {"schema": {"type": "object", "required": ["error", "message"], "properties": {
+    "error": {"type": "string"}, "message": {"type": "string"}}}}}
 RESPONSES = {
     200: {
         "description": "Query results (SELECT/ASK) or a graph (CONSTRUCT/DESCRIBE), by Accept or ?format=",
         "content": {m: {} for m in list(SOLUTION_FORMATS) + list(GRAPH_FORMATS)},
     },
-    400: {"description": "malformed query, an update, SERVICE, or over the size/nesting limits",
+    400: {"description": "malformed query, an update, SERVICE, two queries, or over the size/nesting limits",
           "content": {"application/json": {"example": {"error": "query_error", "message": "updates are not allowed"}}}},
-    503: {"description": "the query passed its deadline, or the engine is unreachable"},
+    406: {"description": "no result format the client accepts", "content": ERROR},
+    413: {"description": "the body is over the size limit", "content": ERROR},
+    415: {"description": "a body that is neither application/sparql-query nor a form", "content": ERROR},
+    429: {"description": "long-running queries hold every worker the service shares; try again", "content": ERROR},
+    503: {"description": "the query passed its deadline, or the engine is unreachable", "content": ERROR},
 }
 
 
-def run_query(request: Request, stores, settings, query: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
-    """Check, run and serialise one read query."""
+def _offered(request: Request, offers: list[str]) -> str | None:
+    try:
+        return choose(request, offers)
+    except NotAcceptable:
+        return None
+
+
+def result_media(request: Request) -> dict[str, str]:
+    """The media type for each kind of result the client accepts; 406 when it accepts none."""
+    solutions = _offered(request, list(SOLUTION_FORMATS))
+    graph = _offered(request, list(GRAPH_FORMATS))
+    if solutions is None and graph is None:
+        raise NotAcceptable("none of the result formats asked for is offered: SPARQL results as "
+                            f"{', '.join(SOLUTION_FORMATS)}; graphs as {', '.join(GRAPH_FORMATS)}")
+    media = {"graph": graph} if graph else {}
+    if solutions:
+        media.update(solutions=solutions, boolean=solutions)
+    return media
+
+
+def run_query(stores, settings, media: dict[str, str], query: str, default_graphs: list[str],
+              named_graphs: list[str]) -> Response:
+    """Check, run and serialise one read query (in a query worker when there is a pool)."""
     if not query.strip():
         raise QueryError("the query is empty")
     limits = QueryLimits(max_bytes=settings.max_query_bytes, max_depth=settings.max_query_depth)
-    checked = check_read_query(query, limits)
-    result = stores.query_public(
-        query,
-        default_graph=default_graphs or None,
-        named_graphs=named_graphs or None,
-        query_dataset=checked.has_dataset and not default_graphs and not named_graphs,
-    )
-    offers = list(GRAPH_FORMATS) if result.kind == "graph" else list(SOLUTION_FORMATS)
-    media = choose(request, offers)
-    body = result.serialize(media)
-    if result.kind == "solutions":
-        rows = body.count(b"\n") if media in ("text/csv", "text/tab-separated-values") else None
-        if rows is not None and rows - 1 > settings.max_result_rows:
-            raise QueryError(f"the result has more than {settings.max_result_rows} rows: add a LIMIT")
-    return Response(body, media_type=media)
+    result = stores.query_untrusted(query, limits, media, default_graph=default_graphs or None,
+                                    named_graphs=named_graphs or None)
+    if result.media is None:
+        raise NotAcceptable(f"the query's answer is a {result.kind} result; ask for one of "
+                            f"{', '.join(GRAPH_FORMATS if result.kind == 'graph' else SOLUTION_FORMATS)}")
+    return Response(result.data, media_type=result.media)
+
+
+def _one(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise QueryError(f"send one {name} parameter, not {len(values)}")
+    return values[0] if values else None
 
 
 @router.get("/sparql", summary="SPARQL 1.1 Protocol query (GET)", responses=RESPONSES)
@@ -66,12 +96,16 @@ def sparql_get(
     stores: StoresDep,
     settings: SettingsDep,
     lang: LangDep,
-    query: Annotated[str | None, Query(description="the SPARQL query; without it, the service description")] = None,
+    query: Annotated[str | None, Query(min_length=1, description="the SPARQL query; without it, the service "
+                                                                 "description (or the editor, for a browser)")] = None,
     default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],
     named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = [],
 ) -> Response:
     """Run a read-only query over the public current graphs (a browser without a query, or asking
     ``?format=html``, gets the SPARQL editor page)."""
+    if "update" in request.query_params:
+        raise QueryError("updates are not allowed: this endpoint is read-only")
+    query = _one(request.query_params.getlist("query"), "query")
     if wants_html(request) and (query is None or request.query_params.get("format") == "html"):
         from .pages import sparql_editor
 
@@ -79,7 +113,7 @@ def sparql_get(
     if query is None:
         endpoint = str(request.url).split("?", 1)[0]
         return Response(SERVICE_DESCRIPTION.format(endpoint=endpoint), media_type="text/turtle")
-    return run_query(request, stores, settings, query, default_graph_uri, named_graph_uri)
+    return run_query(stores, settings, result_media(request), query, default_graph_uri, named_graph_uri)
 
 
 @router.post(
@@ -87,36 +121,37 @@ def sparql_get(
     summary="SPARQL 1.1 Protocol query (POST, form-encoded or application/sparql-query)",
     responses=RESPONSES,
     openapi_extra={"requestBody": {"content": {
-        "application/sparql-query": {"schema": {"type": "string"}, "example": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"},
+        "application/sparql-query": {"schema": {"type": "string", "minLength": 1},
+                                     "example": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"},
         "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-            "query": {"type": "string"},
+            "query": {"type": "string", "minLength": 1},
             "default-graph-uri": {"type": "array", "items": {"type": "string"}},
             "named-graph-uri": {"type": "array", "items": {"type": "string"}}}, "required": ["query"]}},
     }, "required": True}},
 )
 async def sparql_post(request: Request, stores: StoresDep, settings: SettingsDep) -> Response:
-    """Run a read-only query sent in the body."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
-    if len(body) > settings.max_query_bytes * 4:
-        raise QueryError(f"the request body is over {settings.max_query_bytes * 4} bytes")
+    """Run a read-only query sent in the body. Only the body is read here (within its limit);
+    everything else runs off the event loop."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in ("application/sparql-query", "application/x-www-form-urlencoded"):
+        raise UnsupportedFormat("send the query as application/sparql-query or application/x-www-form-urlencoded")
+    if "query" in request.query_params or "update" in request.query_params:
+        raise QueryError("a POSTed query comes in the body only, and updates are not allowed")
+    media = result_media(request)
+    body = await read_limited(request, settings.max_query_bytes * 4)
     default_graphs = request.query_params.getlist("default-graph-uri")
     named_graphs = request.query_params.getlist("named-graph-uri")
-    if media == "application/sparql-query":
-        try:
-            query = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise QueryError("the query is not UTF-8") from exc
-    elif media == "application/x-www-form-urlencoded":
-        form = await request.form()
-        query = str(form.get("query") or "")
-        if form.get("update"):
-            raise QueryError("updates are not allowed: this endpoint is read-only")
-        default_graphs += [str(v) for v in form.getlist("default-graph-uri")]
-        named_graphs += [str(v) for v in form.getlist("named-graph-uri")]
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryError("the query is not UTF-8") from exc
+    if media_type == "application/sparql-query":
+        query = text
     else:
-        from lcc_graph.errors import UnsupportedFormat
-
-        raise UnsupportedFormat(
-            "send the query as application/sparql-query or application/x-www-form-urlencoded")
-    return run_query(request, stores, settings, query, default_graphs, named_graphs)
+        form = parse_qs(text, keep_blank_values=True, max_num_fields=1000)
+        if "update" in form:
+            raise QueryError("updates are not allowed: this endpoint is read-only")
+        query = _one(form.get("query", []), "query") or ""
+        default_graphs += form.get("default-graph-uri", [])
+        named_graphs += form.get("named-graph-uri", [])
+    return await run_in_threadpool(run_query, stores, settings, media, query, default_graphs, named_graphs)

@@ -52,11 +52,14 @@ class QueryResult:
     """A query's answer as bytes in one canonical form, whatever engine produced it.
 
     Solutions and booleans are SPARQL JSON; graphs are N-Triples. The same object comes
-    back from the embedded engine, a query worker process or a remote endpoint.
+    back from the embedded engine, a query worker process or a remote endpoint. A worker asked
+    to serialise an answer for a client sends it in that ``media`` type instead: it is then
+    only ever sent on (:meth:`serialize` to that type).
     """
 
     kind: ResultKind
     data: bytes
+    media: str | None = None
 
     @classmethod
     def from_pyoxigraph(cls, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> "QueryResult":
@@ -112,6 +115,10 @@ class QueryResult:
 
     def serialize(self, media_type: str) -> bytes:
         """The result in another format, with pyoxigraph's serialisers."""
+        if self.media is not None:
+            if media_type != self.media:
+                raise TypeError(f"this answer was serialised as {self.media}, not {media_type}")
+            return self.data
         if self.kind == "graph":
             fmt = GRAPH_FORMATS[media_type]
             if fmt == ox.RdfFormat.N_TRIPLES:

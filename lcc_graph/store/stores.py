@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..sparql_guard import QueryLimits, check_query_text, check_read_query
 from .base import QueryResult, Term
 from .embedded import EmbeddedStore
 from .workers import QueryPool, ReadLimits
@@ -60,6 +61,38 @@ class Stores:
                                    cache=cache)
         return self.public.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
                                  union=default_graph is None and not query_dataset, substitutions=substitutions)
+
+    def query_untrusted(
+        self,
+        sparql: str,
+        limits: QueryLimits,
+        media: Mapping[str, str],
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """An ad hoc read query from outside: checked (size and nesting here, the parse and the
+        algebra checks where it runs), run and serialised as ``media[kind]``.
+
+        With a query pool all of it happens in a killable worker, so a query that is slow to parse
+        or to serialise never holds the server; without one (a remote engine) the check runs
+        here, bounded by the size and nesting limits.
+        """
+        check_query_text(sparql, limits)
+        if self.pool is not None:
+            return self.pool.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
+                                   check=(limits.max_bytes, limits.max_depth), media=media)
+        checked = check_read_query(sparql, limits)
+        result = self.query_public(sparql, default_graph=default_graph, named_graphs=named_graphs,
+                                   query_dataset=checked.has_dataset and default_graph is None and named_graphs is None)
+        wanted = media.get(result.kind)
+        return QueryResult(result.kind, result.serialize(wanted), wanted) if wanted else result
+
+    def generation(self) -> str | None:
+        """A name for the public data as readers see it now (the current checkpoint), or None
+        when it cannot be known (no query pool): what ETags are made from."""
+        current = self.pool.current if self.pool is not None else None
+        return None if current is None else current.name
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple] | None]) -> None:
         """Replace public graphs in one transaction, then publish a checkpoint for readers."""

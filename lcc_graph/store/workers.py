@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import QueryError, QueryTimeout, StoreError
+from ..errors import Busy, QueryError, QueryTimeout, StoreError
 from .base import QueryResult, Term, pyoxigraph_query_options
 from .result_cache import ResultCache
 
@@ -67,8 +67,15 @@ def _worker_main(conn, memory_bytes: int) -> None:
             return
         if msg is None:
             return
-        checkpoint, sparql, default_graph, named_graphs, query_dataset, substitutions, max_rows, max_bytes = msg
+        (checkpoint, sparql, default_graph, named_graphs, query_dataset, substitutions, max_rows, max_bytes,
+         check, media) = msg
         try:
+            if check is not None:
+                # an ad hoc query is parsed and checked here, where a slow or crashing parse hurts no one
+                from ..sparql_guard import QueryLimits, check_read_query
+
+                checked = check_read_query(sparql, QueryLimits(*check))
+                query_dataset = checked.has_dataset and default_graph is None and named_graphs is None
             if opened != checkpoint:
                 store = None
                 store = ox.Store.read_only(checkpoint)
@@ -83,7 +90,10 @@ def _worker_main(conn, memory_bytes: int) -> None:
                 if rows > max_rows:
                     conn.send(("limit", f"the result has {rows} rows, over the limit of {max_rows}: add a LIMIT"))
                     continue
-            conn.send(("ok", result.kind, result.data))
+            wanted = (media or {}).get(result.kind)
+            conn.send(("ok", result.kind, result.serialize(wanted) if wanted else result.data, wanted))
+        except QueryError as exc:
+            conn.send(("query", exc.message))
         except SyntaxError as exc:
             conn.send(("query", f"malformed query: {exc}"))
         except MemoryError:
@@ -135,6 +145,7 @@ class QueryPool:
         self.cache = ResultCache()
         self.runs = 0  # reads sent to a worker (the others were answered from the cache)
         self._inflight: dict[tuple, threading.Event] = {}
+        self._slow_adhoc = 0  # ad hoc reads running past slow_after_s now
         for old in self.checkpoint_dir.glob("cp-*"):
             shutil.rmtree(old, ignore_errors=True)
         for _ in range(size):
@@ -175,6 +186,12 @@ class QueryPool:
                 removed += 1
         return removed
 
+    @property
+    def current(self) -> Path | None:
+        """The checkpoint new reads use."""
+        with self._lock:
+            return self._current
+
     def worker_pids(self) -> list[int]:
         """The process ids of the live workers."""
         with self._lock:
@@ -194,17 +211,25 @@ class QueryPool:
         query_dataset: bool = False,
         substitutions: Mapping[str, Term] | None = None,
         cache: bool = False,
+        check: tuple[int, int] | None = None,
+        media: Mapping[str, str] | None = None,
     ) -> QueryResult:
         """Run a read in a worker; QueryTimeout at the deadline (the worker is killed).
 
         With ``cache`` (for deterministic queries only) the answer is kept for the current
         checkpoint and a repeated read is answered from it (see :mod:`.result_cache`).
+
+        An ad hoc query passes ``check`` (its size and nesting limits): the worker then parses and
+        checks it (updates, SERVICE; FROM chooses the dataset) before running it, and the query
+        counts against the share of long reads (:meth:`_run`). ``media`` (result kind -> media
+        type) has the worker serialise the answer, so the server process never converts it.
         """
         timeout = self.limits.timeout_s if timeout_s is None else timeout_s
         if self._current is None:
             raise StoreError("no checkpoint has been published yet")
         if not cache:
-            return self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, timeout)[1]
+            return self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, timeout,
+                             check=check, media=media)[1]
         started = time.monotonic()
         shape = (hashlib.sha256(sparql.encode()).hexdigest(),
                  None if default_graph is None else tuple(default_graph),
@@ -237,11 +262,39 @@ class QueryPool:
                 self._inflight.pop(key, None)
             done.set()
 
+    def busy(self) -> tuple[int, int]:
+        """(workers running a read now, workers in all)."""
+        with self._lock:
+            size = len(self._workers)
+        return size - self._idle.qsize(), size
+
+    def _enter_slow(self, adhoc: bool) -> bool:
+        """Count a read that has run past ``slow_after_s``; False when an ad hoc one would take the
+        last worker that short reads have (ad hoc long reads may hold all workers but one)."""
+        with self._lock:
+            if adhoc and self._slow_adhoc >= max(1, len(self._workers) - 1):
+                return False
+            if adhoc:
+                self._slow_adhoc += 1
+            return True
+
+    def _leave_slow(self, adhoc: bool) -> None:
+        if adhoc:
+            with self._lock:
+                self._slow_adhoc -= 1
+
     def _run(self, sparql: str, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None,
              query_dataset: bool, substitutions: Mapping[str, Term] | None,
-             timeout: float) -> tuple[str, QueryResult]:
-        """Run a read in an idle worker on the newest checkpoint; returns that checkpoint and the answer."""
+             timeout: float, *, check: tuple[int, int] | None = None,
+             media: Mapping[str, str] | None = None) -> tuple[str, QueryResult]:
+        """Run a read in an idle worker on the newest checkpoint; returns that checkpoint and the answer.
+
+        Fair reads: an ad hoc query (``check`` given) still running after ``slow_after_s`` is stopped
+        with Busy (429) when the other ad hoc long reads already hold every worker but one, so pages,
+        named queries and short queries always have a worker within ``slow_after_s``.
+        """
         started = time.monotonic()
+        adhoc = check is not None
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
@@ -255,20 +308,28 @@ class QueryPool:
             worker.conn.send((checkpoint, sparql,
                               None if default_graph is None else list(default_graph),
                               None if named_graphs is None else list(named_graphs), query_dataset,
-                              dict(substitutions or {}), self.limits.max_rows, self.limits.max_bytes))
+                              dict(substitutions or {}), self.limits.max_rows, self.limits.max_bytes,
+                              None if check is None else tuple(check), None if media is None else dict(media)))
             if not worker.conn.poll(min(remaining, self.limits.slow_after_s)):
-                # a long query yields the CPU to short ones until it ends or meets its deadline
-                _renice(worker, SLOW_NICE)
-                if not worker.conn.poll(max(0.0, remaining - self.limits.slow_after_s)):
+                if not self._enter_slow(adhoc):
                     self._replace(worker)
-                    raise QueryTimeout(f"the query ran past its deadline of {timeout:g} s and was stopped")
-                _renice(worker, WORKER_NICE)
+                    raise Busy("long-running queries hold every query worker the service shares: "
+                               "this one was stopped; try again in a few seconds, or add a LIMIT", retry_after=5)
+                try:
+                    # a long query yields the CPU to short ones until it ends or meets its deadline
+                    _renice(worker, SLOW_NICE)
+                    if not worker.conn.poll(max(0.0, remaining - self.limits.slow_after_s)):
+                        self._replace(worker)
+                        raise QueryTimeout(f"the query ran past its deadline of {timeout:g} s and was stopped")
+                    _renice(worker, WORKER_NICE)
+                finally:
+                    self._leave_slow(adhoc)
             reply = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
             raise QueryError("the query crashed the query engine (is it nested too deeply?); "
                              "the service goes on") from None
-        except QueryTimeout:
+        except (QueryTimeout, Busy):
             raise  # the worker was replaced already
         except BaseException:
             self._replace(worker)  # anything else (an unpicklable term, an interrupt): never lose a worker
@@ -276,7 +337,7 @@ class QueryPool:
         self._idle.put(worker)
         status = reply[0]
         if status == "ok":
-            return checkpoint, QueryResult(reply[1], reply[2])
+            return checkpoint, QueryResult(reply[1], reply[2], reply[3])
         if status in ("query", "limit"):
             raise QueryError(reply[1])
         raise QueryError(f"query failed: {reply[1]}")
