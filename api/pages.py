@@ -34,12 +34,10 @@ def render(request: Request, template: str, lang: str, status_code: int = 200, *
 
 
 def install(env) -> None:
-    """The template helpers every page uses: ``t``, ``href``, ``lang_url`` and the drawing filter."""
+    """The template helpers every page uses: ``t``, ``href``, ``lang_url`` and the drawing filter
+    (none of them reads the store: pages are given their data)."""
     from .report_view import report_page
 
     install_i18n(env)
     env.filters.setdefault("label_layout", label_layout)
     env.globals.setdefault("report_page", report_page)
-    from .routes.pages import community_names
-
-    env.globals.setdefault("community_names", community_names)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from lcc_graph.errors import NotFound
 from lcc_graph.views.assessment import assessment
 
 from ..deps import CommunityId, LangDep, StoresDep
 from ..negotiation import choose
-from ..pages import render
+from ..represent import represent
 
 router = APIRouter(tags=["communities"])
 
@@ -34,11 +34,14 @@ router = APIRouter(tags=["communities"])
                 404: {"description": "no such community"}})
 def community_assessment(id: CommunityId, request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """The community's current assessment (recomputed at every accepted upload)."""
-    try:
-        body = assessment(stores, id, lang, request.app.state.catalogue)
-    except ValueError as exc:
-        raise NotFound(f"no community {id!r}: {exc}") from exc
     if choose(request, ["application/json", "text/html"]) == "text/html":
         # people read the assessment on the community's page, beside its network
         return RedirectResponse(f"/communities/{id}?lang={lang}#findings", status_code=303)
-    return JSONResponse(body)
+
+    def build() -> dict:
+        try:
+            return assessment(stores, id, lang, request.app.state.catalogue)
+        except ValueError as exc:
+            raise NotFound(f"no community {id!r}: {exc}") from exc
+
+    return represent(request, ["application/json"], build, lang=lang)

@@ -9,19 +9,20 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from lcc_graph.views.community import get_community, list_communities
 from lcc_graph.views.network import build_network, network_triples, serialize_triples, svg_drawing, to_cytoscape, to_graphml
 
 from ..deps import LangDep, StoresDep
 from ..negotiation import choose
-from ..pages import render
+from ..represent import represent
 
 router = APIRouter(tags=["communities"])
 
 CYTOSCAPE = "application/vnd.cytoscape+json"
 GRAPHML = "application/graphml+xml"
+HTML_OR_JSON = ["application/json", "text/html"]
 NETWORK_OFFERS = ["application/json", CYTOSCAPE, GRAPHML, "application/ld+json", "text/turtle", "text/html"]
 
 NOT_FOUND = {404: {"description": "no such community (or a malformed id)", "content": {"application/json": {
@@ -96,13 +97,14 @@ def communities(
     """Every community in the public store: label, population, stage, the numbers of its partners,
     partnerships, initiatives (and the rest), and its available and potential resources summed
     per kind and unit."""
-    descending = None if order is None else order == "desc"
-    items = list_communities(stores, lang, sort=sort, descending=descending)
-    natural = "asc" if sort == "label" else "desc"
-    body = {"count": len(items), "sort": sort, "order": order or natural, "communities": items}
-    if choose(request, ["application/json", "text/html"]) == "text/html":
-        return render(request, "communities.html", lang, nav="communities", **body)
-    return JSONResponse(body)
+    def build() -> dict:
+        descending = None if order is None else order == "desc"
+        items = list_communities(stores, lang, sort=sort, descending=descending)
+        natural = "asc" if sort == "label" else "desc"
+        return {"count": len(items), "sort": sort, "order": order or natural, "communities": items}
+
+    return represent(request, HTML_OR_JSON, build, lang=lang,
+                     html=lambda body: ("communities.html", {"nav": "communities", **body}))
 
 
 @router.get("/communities/{id}", summary="A community's profile", responses={
@@ -113,14 +115,13 @@ def community(id: str, request: Request, stores: StoresDep, lang: LangDep) -> Re
     and by field, partnerships (members, sectors, agenda, citizen groups), infrastructures,
     initiatives, citizen groups, needs, resources (available and potential), policies, dialogues,
     evidence and dialogue answers."""
-    media = choose(request, ["application/json", "text/html"])
-    profile = get_community(stores, id, lang)
-    if media == "text/html":
+    def page(profile: dict) -> tuple[str, dict]:
         from .pages import community_page_extras
 
-        return render(request, "community.html", lang, nav="communities", c=profile,
-                      **community_page_extras(request, stores, id, lang))
-    return JSONResponse(profile)
+        return "community.html", {"nav": "communities", "c": profile,
+                                  **community_page_extras(request, stores, id, lang)}
+
+    return represent(request, HTML_OR_JSON, lambda: get_community(stores, id, lang), lang=lang, html=page)
 
 
 @router.get("/communities/{id}/network", summary="A community's partnership network", responses={
@@ -141,17 +142,18 @@ def network(
     """Partners as nodes (IRI, label, sector, fields), an edge between two partners for each
     partnership they share (two partnerships, two edges), labelled with the partnership.
     JSON-LD and Turtle carry the RDF of the community's partners and partnerships."""
-    media = choose(request, NETWORK_OFFERS)
-    if media in ("application/ld+json", "text/turtle"):
-        return Response(serialize_triples(network_triples(stores, id), media), media_type=media)
-    graph = build_network(stores, id, view=view, lang=lang)
-    if media == GRAPHML:
-        return Response(to_graphml(graph), media_type=GRAPHML)
-    if media == "text/html":
-        return render(request, "network.html", lang, nav="communities", id=id, label=graph.graph.get("label") or id, view=view,
-                      drawing=svg_drawing(graph), graph=graph,
-                      nodes=sorted((dict(a, id=n) for n, a in graph.nodes(data=True)),
-                                   key=lambda a: (a.get("kind") != "partner", a.get("label") or "")),
-                      edges=sorted((dict(a, source=s, target=t) for s, t, a in graph.edges(data=True)),
-                                   key=lambda e: e.get("id", "")))
-    return JSONResponse(to_cytoscape(graph), media_type=media)
+    if choose(request, NETWORK_OFFERS) in ("application/ld+json", "text/turtle"):
+        rdf = {m: (lambda triples, m=m: serialize_triples(triples, m)) for m in ("application/ld+json", "text/turtle")}
+        return represent(request, NETWORK_OFFERS, lambda: network_triples(stores, id), lang=lang, renderers=rdf)
+
+    def page(graph) -> tuple[str, dict]:
+        return "network.html", {
+            "nav": "communities", "id": id, "label": graph.graph.get("label") or id, "view": view,
+            "drawing": svg_drawing(graph), "graph": graph,
+            "nodes": sorted((dict(a, id=n) for n, a in graph.nodes(data=True)),
+                            key=lambda a: (a.get("kind") != "partner", a.get("label") or "")),
+            "edges": sorted((dict(a, source=s, target=t) for s, t, a in graph.edges(data=True)),
+                            key=lambda e: e.get("id", ""))}
+
+    return represent(request, NETWORK_OFFERS, lambda: build_network(stores, id, view=view, lang=lang), lang=lang,
+                     html=page, renderers={GRAPHML: to_graphml}, json=to_cytoscape)

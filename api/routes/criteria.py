@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from lcc_graph.views.criteria import criterion_details, list_criteria
 
+from lcc_graph.views.community import community_labels
+
 from ..deps import LangDep, StoresDep
-from ..negotiation import choose
-from ..pages import render
+from ..represent import represent
+
+HTML_OR_JSON = ["application/json", "text/html"]
 
 router = APIRouter(tags=["framework"])
 
@@ -31,10 +34,12 @@ ONE_EXAMPLE = {"slug": "penetration", "label": "Penetration", "statements": [{"i
             responses={200: {"content": {"application/json": {"example": LIST_EXAMPLE}, "text/html": {}}}})
 def criteria(request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """Every criterion of the framework with its statements and dimensions."""
-    items = list_criteria(stores, lang)
-    if choose(request, ["application/json", "text/html"]) == "text/html":
-        return render(request, "criteria.html", lang, nav="criteria", criteria=items)
-    return JSONResponse({"count": len(items), "criteria": items})
+    def build() -> dict:
+        items = list_criteria(stores, lang)
+        return {"count": len(items), "criteria": items}
+
+    return represent(request, HTML_OR_JSON, build, lang=lang,
+                     html=lambda d: ("criteria.html", {"nav": "criteria", "criteria": d["criteria"]}))
 
 
 @router.get("/criteria/{slug}", summary="One criterion: statements, dimensions, shapes, questions, evidence", responses={
@@ -42,9 +47,13 @@ def criteria(request: Request, stores: StoresDep, lang: LangDep) -> Response:
     404: {"description": "no such criterion"}})
 def criterion(slug: str, request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """One criterion by its slug (e.g. ``penetration``)."""
-    item = criterion_details(stores, slug, lang)
-    item["queries"] = [{"id": q.id, "href": f"/queries/{q.id}", "question": q.question, "summary": q.summary}
-                       for q in request.app.state.catalogue.by_criterion(slug)]
-    if choose(request, ["application/json", "text/html"]) == "text/html":
-        return render(request, "criterion.html", lang, nav="criteria", criterion=item)
-    return JSONResponse(item)
+    def build() -> dict:
+        item = criterion_details(stores, slug, lang)
+        item["queries"] = [{"id": q.id, "href": f"/queries/{q.id}", "question": q.question, "summary": q.summary}
+                           for q in request.app.state.catalogue.by_criterion(slug)]
+        return item
+
+    def page(item: dict) -> tuple[str, dict]:
+        return "criterion.html", {"nav": "criteria", "criterion": item, "names": community_labels(stores, lang)}
+
+    return represent(request, HTML_OR_JSON, build, lang=lang, html=page)

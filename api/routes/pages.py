@@ -1,7 +1,7 @@
 """Pages for people that have no API twin: the upload form, a community's stage and dialogue.
 
 Also the page data the shared URLs need for their HTML form: a community page's network picture,
-findings and indicators, the SPARQL editor, and the template look-up of community names. The data
+findings and indicators, and the SPARQL editor. The data
 comes from the library's views (``lcc_graph.views``); this module only renders it.
 """
 
@@ -16,7 +16,7 @@ from lcc_graph.errors import ParseError
 from lcc_graph.namespaces import check_slug
 from lcc_graph.store.stores import Stores
 from lcc_graph.views.assessment import assessment, for_reading
-from lcc_graph.views.community import community_labels, list_communities
+from lcc_graph.views.community import list_communities
 from lcc_graph.views.dialogue import dialogue_context
 from lcc_graph.views.network import build_network, svg_drawing
 from lcc_graph.views.sparql_examples import editor_examples
@@ -94,11 +94,3 @@ def sparql_editor(request: Request, lang: str, query: str | None = None) -> Resp
     return render(request, "sparql.html", lang, nav="sparql", query=query or examples[0]["query"],
                   run_now=query is not None, examples=examples,
                   examples_map={e["id"]: e["query"] for e in examples})
-
-
-# --------------------------------------------------------------------------- small lookups for templates
-
-
-def community_names(request: Request, lang: str) -> dict[str, str]:
-    """Every community's label in the reader's language, by id."""
-    return community_labels(request.app.state.stores, lang)

@@ -57,6 +57,12 @@ def _offered(request: Request, offers: list[str]) -> str | None:
         return None
 
 
+# A client that accepts only one kind's formats (rdflib's SPARQLStore asks a CONSTRUCT for SPARQL
+# JSON results) gets the other kind in the format of the same family.
+SAME_FAMILY = {"application/sparql-results+json": "application/ld+json",
+               "application/sparql-results+xml": "application/rdf+xml"}
+
+
 def result_media(request: Request) -> dict[str, str]:
     """The media type for each kind of result the client accepts; 406 when it accepts none."""
     solutions = _offered(request, list(SOLUTION_FORMATS))
@@ -64,6 +70,9 @@ def result_media(request: Request) -> dict[str, str]:
     if solutions is None and graph is None:
         raise NotAcceptable("none of the result formats asked for is offered: SPARQL results as "
                             f"{', '.join(SOLUTION_FORMATS)}; graphs as {', '.join(GRAPH_FORMATS)}")
+    if "format" not in request.query_params:
+        graph = graph or SAME_FAMILY.get(solutions or "")
+        solutions = solutions or next((s for s, g in SAME_FAMILY.items() if g == graph), None)
     media = {"graph": graph} if graph else {}
     if solutions:
         media.update(solutions=solutions, boolean=solutions)
