@@ -24,7 +24,7 @@ from lcc_graph.store.remote import RemoteStore
 from lcc_graph.store.stores import Stores, open_remote_stores, open_stores
 from lcc_graph.store.workers import ReadLimits
 
-from .errors import install_error_handlers
+from .errors import document_request_errors, install_error_handlers
 from .guard import GuardMiddleware, inline_script_csp
 from .routes import admin, assessment, communities, criteria, graphs, health, home, pages, queries, sparql, uploads
 from .settings import Settings
@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         page.headers["Content-Security-Policy"] = inline_script_csp(page.body.decode())
         return page
     install_error_handlers(app)
+    document_request_errors(app)
     app.state.catalogue = load_catalogue()
     for module in (home, health, sparql, graphs, criteria, communities, assessment, admin, uploads, queries, pages):
         app.include_router(module.router)

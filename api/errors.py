@@ -137,3 +137,34 @@ def install_error_handlers(app: FastAPI) -> None:
         if page is not None:
             return page
         return JSONResponse(error_body("internal_error", message), status_code=500)
+
+
+ERROR_SCHEMA = {"type": "object", "required": ["error", "message"],
+                "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}
+
+
+def document_request_errors(app: FastAPI) -> None:
+    """Say in the OpenAPI document what the service does with a malformed request: 400 with the
+    error body (FastAPI documents its default, a 422 "Validation Error", on every operation)."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.get("responses", {})
+                default = responses.get("422", {})
+                if default.get("description") == "Validation Error":
+                    del responses["422"]
+                    responses.setdefault("400", {"description": "a malformed request: the message names the parameter"})
+                for status, response in responses.items():
+                    if status[0] in "45" and not response.get("content"):
+                        response["content"] = {"application/json": {"schema": ERROR_SCHEMA}}
+        schema.get("components", {}).get("schemas", {}).pop("HTTPValidationError", None)
+        schema.get("components", {}).get("schemas", {}).pop("ValidationError", None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
