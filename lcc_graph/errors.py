@@ -90,3 +90,24 @@ class Busy(LccError):
     """The service's share of long-running reads is taken: try again shortly (HTTP 429)."""
 
     code = "busy"
+
+
+class InputTooComplex(ParseError):
+    """Untrusted input nested too deeply, or too slow or too large to parse, check or canonicalise
+    within the sandbox's deadline and memory (HTTP 400: nothing was stored)."""
+
+    code = "input_too_complex"
+
+
+class InputCrashedParser(ParseError):
+    """Untrusted input made a sandbox worker die (a parser crash); the worker was replaced and
+    nothing was stored (HTTP 400)."""
+
+    code = "input_crashed_parser"
+
+
+class SandboxError(LccError):
+    """The sandbox itself failed (a worker could not start, or raised an unexpected exception):
+    a bug, never the input's fault (HTTP 500)."""
+
+    code = "sandbox_error"

@@ -1,8 +1,15 @@
 """A community's upload: parse, own, validate, then store data, findings and indicators at once.
 
+The untrusted bytes are handled in the sandbox (:mod:`.sandbox`), in one call of
+:func:`check_upload`: the linear pre-checks, parsing, the ownership checks that need no store,
+the community node, the checksum (RDFC-1.0, under the sandbox's deadline) and validation with
+its report. Only what needs the store runs in the calling thread: whether another community
+already describes a subject, the indicators, and the commit.
+
 Nothing is stored unless everything before the commit succeeded; the commit is one transaction
 on the public store, preceded by the version and provenance record in the private store (undone
-if the public write fails). Uploads to one community are serialised.
+if the public write fails). Uploads to one community are serialised. Content whose checksum is the
+community's latest version's makes no new version (a retried upload whose answer was lost).
 """
 
 from __future__ import annotations
@@ -21,7 +28,10 @@ from .framework import framework_version_label
 from .namespaces import LCC, RDF, RDFS, XSD, community_base, community_graph, community_iri
 from .ownership import check_ownership
 from .rdf_input import DEFAULT_MAX_TRIPLES, parse_rdf
+from .sandbox import Sandbox
 from .store.stores import Stores
+
+CHECK_UPLOAD = "lcc_graph.uploads:check_upload"
 
 _locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
 _locks_guard = threading.Lock()
@@ -54,9 +64,14 @@ class Accepted:
     version: history.Version
     extra: dict = field(default_factory=dict)
 
+    @property
+    def unchanged(self) -> bool:
+        """True when the content was the latest version's already, so no new version was made."""
+        return bool(self.extra.get("unchanged"))
+
     def to_json(self) -> dict:
-        """The answer to the uploader: the version and the findings."""
-        return {"status": "accepted", "community": self.prepared.community_id,
+        """The answer to the uploader: the version and the findings (``unchanged``: no new version)."""
+        return {"status": "accepted", "community": self.prepared.community_id, "unchanged": self.unchanged,
                 "version": self.version.to_json(), "report": self.prepared.report.to_json()}
 
 
@@ -72,6 +87,67 @@ def _with_community_node(triples: list[ox.Triple], community_id: str, label: str
     return out
 
 
+def _ntriples(triples: list[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _from_ntriples(data: bytes) -> list[ox.Triple]:
+    """Triples pyoxigraph wrote as N-Triples (flat and linear to read: no triple terms)."""
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)]
+
+
+def check_upload(
+    data: bytes,
+    media_type: str,
+    community_id: str | None,
+    label: str | None = None,
+    *,
+    max_triples: int = DEFAULT_MAX_TRIPLES,
+    check_owner: bool = True,
+    engine: str = "fast",
+) -> dict:
+    """Every check of an upload that needs no store; meant to run in the sandbox.
+
+    Pre-checks and parses the bytes (base IRI under ``community_id``), checks ownership without
+    a store (``check_owner``), adds the community node (``label``), computes the checksum and
+    validates. Answers plain data: ``triples`` and ``findings`` as N-Triples bytes, ``checksum``,
+    ``media_type``, and ``report`` capped (:meth:`Report.capped`: exact counts, the first results
+    of each shape). ``lcc load``, ``lcc validate``, uploads and the dry run all go through it.
+    """
+    from .validation import validate
+
+    base = community_base(community_id) if community_id is not None else None
+    parsed = parse_rdf(data, media_type, base_iri=base, max_triples=max_triples)
+    triples = parsed.triples
+    if community_id is not None:
+        if check_owner:
+            check_ownership(triples, community_id, None)
+        triples = _with_community_node(triples, community_id, label or community_id)
+    digest = history.checksum(triples)
+    report = validate(triples, community_id, engine=engine)
+    findings = report.findings_triples() if report.conforms and community_id is not None else []
+    return {"triples": _ntriples(triples), "media_type": parsed.media_type, "checksum": digest,
+            "report": report.capped(), "findings": _ntriples(findings)}
+
+
+def warm_up() -> None:
+    """Import and compile what :func:`check_upload` needs (a sandbox worker calls it at start)."""
+    from .validation import validate
+
+    me = ox.NamedNode(community_iri("warm-up"))
+    validate([ox.Triple(me, ox.NamedNode(RDF + "type"), ox.NamedNode(LCC + "Community"))], "warm-up")
+
+
+def check_taken(stores: Stores, triples: list[ox.Triple], community_id: str) -> None:
+    """The ownership check that needs the store: no subject another community's data describes
+    (OwnershipError, with the message :func:`check_ownership` gives)."""
+    me = ox.NamedNode(community_iri(community_id))
+    owned = {t.subject for t in triples if isinstance(t.subject, ox.NamedNode) and t.subject != me}
+    # The other checks passed in the sandbox: these claims pass them again, then meet the store.
+    claims = [ox.Triple(s, ox.NamedNode(LCC + "community"), me) for s in owned]
+    check_ownership(claims, community_id, stores.public)
+
+
 def prepare(
     stores: Stores,
     community_id: str,
@@ -81,48 +157,65 @@ def prepare(
     max_triples: int = DEFAULT_MAX_TRIPLES,
     reject: bool = True,
     check_owner: bool = True,
+    sandbox: Sandbox | None = None,
+    timeout_s: float | None = None,
 ) -> Prepared:
     """Parse, check ownership, validate, compute findings and indicators; store nothing.
 
-    With ``reject`` a structure violation raises ValidationRejected carrying the report.
+    The bytes are read and checked in the sandbox (``sandbox``, else ``stores.sandbox``; its
+    deadline, or ``timeout_s``); an empty or zero-triple upload is a ParseError. With ``reject``
+    a structure violation raises ValidationRejected carrying the report.
     """
     from .indicators import compute_indicators
-    from .validation import validate
 
     label = access.registered(stores.private).get(community_id, community_id)
-    parsed = parse_rdf(data, media_type, base_iri=community_base(community_id), max_triples=max_triples)
+    box = sandbox if sandbox is not None else stores.sandbox
+    checked = box.run(CHECK_UPLOAD, data, media_type, community_id, label, max_triples=max_triples,
+                      check_owner=check_owner, timeout_s=timeout_s)
+    triples = _from_ntriples(checked["triples"])
     if check_owner:
-        check_ownership(parsed.triples, community_id, stores.public)
-    triples = _with_community_node(parsed.triples, community_id, label)
-    digest = history.checksum(triples)
-    report = validate(triples, community_id)
+        check_taken(stores, triples, community_id)
+    report = checked["report"]
     if reject and not report.conforms:
         raise ValidationRejected(
             f"the upload has {report.counts.get('Violation', 0)} structure violation(s); nothing was stored",
             report,
         )
-    findings = report.findings_triples() if report.conforms else []
+    findings = _from_ntriples(checked["findings"]) if report.conforms else []
     assessment = compute_indicators(stores.public, community_id, data=triples) if report.conforms else []
-    return Prepared(community_id, triples, report, findings, assessment, digest, parsed.media_type)
+    return Prepared(community_id, triples, report, findings, assessment, checked["checksum"], checked["media_type"])
 
 
 def commit(stores: Stores, prepared: Prepared, token_id: str) -> Accepted:
-    """Store a prepared upload: the version first (private), then the public graphs at once."""
+    """Store a prepared upload: the version first (private), then the public graphs at once.
+
+    When the content's checksum is the community's latest version's, nothing is written and the
+    answer is that version, ``unchanged`` (a client retrying an upload whose answer it lost).
+    """
     cid = prepared.community_id
     with stores.write_lock:
-        number = history.next_version(stores.private, cid)
+        latest = history.latest_version(stores.private, cid)
+        if latest is not None and latest.checksum == prepared.checksum:
+            return Accepted(prepared, latest, {"unchanged": True})
+        number = latest.version + 1 if latest is not None else 1
         version = history.record_version(
             stores.private, cid, number, prepared.triples, token_id=token_id, digest=prepared.checksum,
-            framework_version=framework_version_label(stores.public), finding_count=len(prepared.report.results),
+            framework_version=framework_version_label(stores.public), finding_count=prepared.report.total,
         )
-        marker = ox.Triple(ox.NamedNode(community_iri(cid)), ox.NamedNode(LCC + "dataVersion"),
-                           ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer")))
+        marker = version_marker(cid, number)
         try:
             replace_community(stores, cid, prepared.triples, prepared.findings, [*prepared.assessment, marker])
         except Exception:
             history.discard_version(stores.private, cid, number)
             raise
     return Accepted(prepared, version)
+
+
+def version_marker(community_id: str, version: int) -> ox.Triple:
+    """The ``lcc:dataVersion`` triple of a community's assessment graph: the committed version
+    (what :func:`reconcile` keeps)."""
+    return ox.Triple(ox.NamedNode(community_iri(community_id)), ox.NamedNode(LCC + "dataVersion"),
+                     ox.Literal(str(version), datatype=ox.NamedNode(XSD + "integer")))
 
 
 def upload(stores: Stores, community_id: str, data: bytes, media_type: str, token_id: str, *,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..sandbox import Sandbox, upload_sandbox
 from ..sparql_guard import QueryLimits, check_query_text, check_read_query
 from .base import QueryResult, Term
 from .embedded import EmbeddedStore
@@ -20,13 +21,31 @@ class Stores:
     """The two stores of a data directory. Public routes only ever read ``public``.
 
     With a ``pool``, public reads run in killable worker processes over checkpoints, and every
-    public write publishes a new checkpoint once committed.
+    public write publishes a new checkpoint once committed. ``sandbox`` (created on first use,
+    or assigned) runs the untrusted steps of uploads in killable worker processes.
     """
 
     public: EmbeddedStore
     private: EmbeddedStore
     pool: QueryPool | None = None
     write_lock: threading.RLock = field(default_factory=threading.RLock)
+    _sandbox: Sandbox | None = field(default=None, repr=False)
+    _sandbox_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def sandbox(self) -> Sandbox:
+        """The worker processes that parse and check uploads (started on first use)."""
+        with self._sandbox_lock:
+            if self._sandbox is None:
+                self._sandbox = upload_sandbox()
+            return self._sandbox
+
+    @sandbox.setter
+    def sandbox(self, value: Sandbox) -> None:
+        with self._sandbox_lock:
+            old, self._sandbox = self._sandbox, value
+        if old is not None and old is not value:
+            old.close()
 
     def public_graphs(self) -> list[str]:
         """Every graph of the public store: each holds *current* data only."""
@@ -111,7 +130,11 @@ class Stores:
         self.publish()
 
     def close(self) -> None:
-        """Stop the readers and close both stores."""
+        """Stop the readers and the sandbox, and close both stores."""
+        with self._sandbox_lock:
+            sandbox, self._sandbox = self._sandbox, None
+        if sandbox is not None:
+            sandbox.close()
         if self.pool is not None:
             self.pool.close()
             self.pool = None

@@ -13,6 +13,9 @@ from .engine import RawResult
 from .shapes import SEVERITIES, ShapeInfo, Term
 
 _RANK = {name: i for i, name in enumerate(SEVERITIES)}
+# Reports show at most this many results of each shape (the first, in report order); the counts
+# and each shape's total stay exact. 62k violations made a 72 MB JSON report before the cap.
+MAX_RESULTS_PER_SHAPE = 100
 _A = ox.NamedNode(RDF + "type")
 
 
@@ -105,35 +108,72 @@ class Report:
     """All results of validating one candidate, and what they mean for acceptance.
 
     ``conforms`` is gated on severity: the upload is accepted when no result is a violation,
-    whatever the warnings and information say.
+    whatever the warnings and information say. A capped report (:meth:`capped`) keeps the first
+    results of each shape only; ``totals`` (shape IRI -> its number of results) and
+    ``severity_counts`` then keep the exact numbers. Every rendering (JSON, Turtle, JSON-LD,
+    text) shows at most ``MAX_RESULTS_PER_SHAPE`` results of a shape and says when it cut.
     """
 
     results: list[Result]
     community_id: str | None = None
     engine: str = "fast"
     shapes: dict[str, ShapeInfo] = field(default_factory=dict, repr=False)
+    totals: dict[str, int] | None = None
+    severity_counts: dict[str, int] | None = None
 
     @property
     def conforms(self) -> bool:
         """True when nothing is a violation (the upload may be stored)."""
-        return not any(r.severity == "Violation" for r in self.results)
+        return self.counts.get("Violation", 0) == 0
 
     @property
     def counts(self) -> dict[str, int]:
-        """Number of results per severity (every severity present, zero included)."""
+        """Number of results per severity (every severity present, zero included), exact even when capped."""
+        if self.severity_counts is not None:
+            return dict(self.severity_counts)
         counts = dict.fromkeys(SEVERITIES, 0)
         for r in self.results:
             counts[r.severity] = counts.get(r.severity, 0) + 1
         return counts
 
     @property
+    def total(self) -> int:
+        """The number of results, capped or not."""
+        return sum(self.counts.values())
+
+    @property
+    def truncated(self) -> bool:
+        """True when some results are not shown (the report was capped, or renders capped)."""
+        return any(total > len(results) for shapes in self._shown().values() for results, total in shapes.values())
+
+    def shape_total(self, shape: str) -> int:
+        """How many results a shape has (all of them, shown or not)."""
+        if self.totals is not None and shape in self.totals:
+            return self.totals[shape]
+        return sum(1 for r in self.results if r.source_shape == shape)
+
+    def capped(self, limit: int = MAX_RESULTS_PER_SHAPE) -> "Report":
+        """The same report with at most ``limit`` results per shape (the first in report order);
+        counts and per-shape totals stay exact."""
+        totals: dict[str, int] = {}
+        kept: list[Result] = []
+        for r in sorted(self.results, key=Result.sort_key):
+            n = totals.get(r.source_shape, 0)
+            totals[r.source_shape] = n + 1
+            if n < limit:
+                kept.append(r)
+        if self.totals:
+            totals.update(self.totals)
+        return Report(kept, self.community_id, self.engine, self.shapes, totals, self.counts)
+
+    @property
     def violations(self) -> list[Result]:
-        """The results that reject the upload."""
+        """The results that reject the upload (the shown ones, if capped)."""
         return [r for r in self.results if r.severity == "Violation"]
 
     @property
     def findings(self) -> list[Result]:
-        """The criteria findings (warnings and information)."""
+        """The criteria findings (warnings and information; the shown ones, if capped)."""
         return [r for r in self.results if r.severity != "Violation"]
 
     def by_criterion(self) -> dict[str | None, dict[str, list[Result]]]:
@@ -143,22 +183,37 @@ class Report:
             grouped.setdefault(r.criterion, {}).setdefault(r.source_shape, []).append(r)
         return grouped
 
+    def _shown(self) -> dict[str | None, dict[str, tuple[list[Result], int]]]:
+        """by_criterion, each shape's results cut to MAX_RESULTS_PER_SHAPE, with its total."""
+        totals = self.totals or {}
+        return {criterion: {shape: (results[:MAX_RESULTS_PER_SHAPE], totals.get(shape, len(results)))
+                            for shape, results in shapes.items()}
+                for criterion, shapes in self.by_criterion().items()}
+
     # ---- machines
 
     def to_json(self) -> dict:
-        """Counts and results grouped by criterion then shape, as plain JSON."""
+        """Counts and results grouped by criterion then shape, as plain JSON.
+
+        Each shape shows at most ``MAX_RESULTS_PER_SHAPE`` results (``shown`` of ``total``);
+        ``truncated`` says whether any were left out; ``counts`` are exact.
+        """
         groups = []
-        for criterion, shapes in self.by_criterion().items():
+        truncated = False
+        for criterion, shapes in self._shown().items():
             entries = []
-            for shape, results in shapes.items():
+            for shape, (results, total) in shapes.items():
                 info = self.shapes.get(shape)
                 first = results[0]
+                truncated = truncated or total > len(results)
                 entries.append({
                     "shape": shape,
                     "label": info.label if info else None,
                     "severity": first.severity,
                     "message": first.message,
                     "hint": first.hint,
+                    "shown": len(results),
+                    "total": total,
                     "results": [r.to_json() for r in results],
                 })
             groups.append({
@@ -171,18 +226,31 @@ class Report:
             "community": self.community_id,
             "engine": self.engine,
             "counts": self.counts,
+            "truncated": truncated,
+            "max_results_per_shape": MAX_RESULTS_PER_SHAPE,
             "criteria": groups,
         }
 
     def report_triples(self) -> list[ox.Triple]:
-        """A standard sh:ValidationReport (blank nodes), each result with lcc:criterion and lcc:hint."""
+        """A standard sh:ValidationReport (blank nodes), each result with lcc:criterion and lcc:hint.
+
+        At most ``MAX_RESULTS_PER_SHAPE`` results of each shape; for a shape with more, an
+        ``rdfs:comment`` on the report says how many of how many are shown.
+        """
         report = ox.BlankNode()
         triples = [
             ox.Triple(report, _A, _sh("ValidationReport")),
             ox.Triple(report, _sh("conforms"), ox.Literal("true" if self.conforms else "false",
                                                             datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))),
         ]
-        for r in sorted(self.results, key=Result.sort_key):
+        shown: list[Result] = []
+        for shapes in self._shown().values():
+            for shape, (results, total) in shapes.items():
+                shown += results
+                if total > len(results):
+                    triples.append(ox.Triple(report, ox.NamedNode(RDFS + "comment"), ox.Literal(
+                        f"truncated: {len(results)} of the {total} results of <{shape}> are shown", language="en")))
+        for r in sorted(shown, key=Result.sort_key):
             node = ox.BlankNode()
             triples.append(ox.Triple(report, _sh("result"), node))
             triples.extend(_result_triples(node, r))
@@ -202,8 +270,10 @@ class Report:
         Each result gets an IRI ``https://w3id.org/lcc/communities/{id}/findings/{hash}`` (the hash
         of shape, focus node, path and value, so the same finding keeps its IRI across uploads)
         and ``lcc:community``. The community is ``community_id``, else the report's, else the one
-        the focus node belongs to.
+        the focus node belongs to. A capped report cannot give them (it lacks results).
         """
+        if self.totals is not None and len(self.results) < self.total:
+            raise ValueError("this report was capped: take the findings from the full report")
         wanted = community_id or self.community_id
         triples: list[ox.Triple] = []
         for r in sorted(self.findings, key=Result.sort_key):
@@ -225,20 +295,23 @@ class Report:
         lines = [
             f"{verdict}{who}: {c['Violation']} violation(s), {c['Warning']} warning(s), {c['Info']} info",
         ]
-        if not self.results:
+        if not self.total:
             lines.append("No findings.")
-        for criterion, shapes in self.by_criterion().items():
+        for criterion, shapes in self._shown().items():
             lines.append("")
             if criterion is None:
                 lines.append("STRUCTURE (violations reject the upload; nothing is stored)")
             else:
                 lines.append(f"{criterion.upper().replace('-', ' ')}  <{CRITERIA}{criterion}>")
-            for shape, results in shapes.items():
+            for shape, (results, total) in shapes.items():
                 first = results[0]
                 name = shape.rsplit("/", 1)[-1]
-                lines.append(f"  [{first.severity}] {name}: {first.message or ''}")
+                count = f" ({total} results, the first {len(results)} shown)" if total > len(results) else ""
+                lines.append(f"  [{first.severity}] {name}: {first.message or ''}{count}")
                 for r in results:
                     lines.append("    - " + _describe(r))
+                if total > len(results):
+                    lines.append(f"    ... and {total - len(results)} more")
                 if first.hint:
                     lines.append(f"    what to change: {first.hint}")
         return "\n".join(lines) + "\n"
