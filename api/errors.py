@@ -87,6 +87,20 @@ async def error_page(request: Request, status: int, code: str, message: str, hea
     return page
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """The methods the OpenAPI document lists at this request's path (Starlette's 405 names one
+    route's only)."""
+    import re
+
+    path = request.url.path
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = "^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            methods |= {m.upper() for m in operations}
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map library errors, HTTP errors and request validation errors to JSON (an HTML page for browsers)."""
 
@@ -114,6 +128,8 @@ def install_error_handlers(app: FastAPI) -> None:
                 406: "not_acceptable", 413: "payload_too_large", 415: "unsupported_media_type"}.get(
             exc.status_code, "http_error")
         headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         page = await error_page(request, exc.status_code, code, str(exc.detail), headers)
         if page is not None:
             return page
@@ -139,6 +155,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("internal_error", message), status_code=500)
 
 
+_COMMON_ERRORS = [
+    ("400", "a malformed request: the message names the parameter"),
+    ("406", "no representation the client accepts (Accept, or ?format=)"),
+    ("503", "a read passed its deadline, or the engine is unreachable"),
+]
 ERROR_SCHEMA = {"type": "object", "required": ["error", "message"],
                 "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}
 
@@ -152,16 +173,25 @@ def document_request_errors(app: FastAPI) -> None:
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
-        for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                responses = operation.get("responses", {})
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
                 default = responses.get("422", {})
                 if default.get("description") == "Validation Error":
                     del responses["422"]
                     responses.setdefault("400", {"description": "a malformed request: the message names the parameter"})
+                for status, description in _COMMON_ERRORS:
+                    responses.setdefault(status, {"description": description})
+                if "{" in path:
+                    responses.setdefault("404", {"description": "no such resource (or a malformed id)"})
+                if method in ("put", "post"):
+                    responses.setdefault("413", {"description": "the body is over the size limit"})
+                    responses.setdefault("415", {"description": "a media type this operation does not read"})
                 for status, response in responses.items():
-                    if status[0] in "45" and not response.get("content"):
-                        response["content"] = {"application/json": {"schema": ERROR_SCHEMA}}
+                    if status[0] in "45":
+                        content = response.setdefault("content", {})
+                        content.setdefault("application/json", {"schema": ERROR_SCHEMA})
+                        content.setdefault("text/html", {"schema": {"type": "string"}})
         schema.get("components", {}).get("schemas", {}).pop("HTTPValidationError", None)
         schema.get("components", {}).get("schemas", {}).pop("ValidationError", None)
         app.openapi_schema = schema

@@ -53,6 +53,8 @@ def _parse_accept(header: str) -> list[tuple[str, float]]:
 def choose(request: Request, offers: list[str], default: str | None = None) -> str:
     """The media type to answer with, among ``offers`` (the first is the default)."""
     fmt = request.query_params.get("format")
+    if fmt is not None and not fmt.strip():
+        raise NotAcceptable(f"format is empty: leave it out, or name one of {', '.join(offers)}", offers=offers)
     if fmt:
         media = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
         if media == "application/json" and "application/json" not in offers:

@@ -28,7 +28,8 @@ _LIST = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g"
 def graphs(
     request: Request,
     stores: StoresDep,
-    graph: Annotated[str | None, Query(description="the IRI of a public named graph")] = None,
+    graph: Annotated[str | None, Query(min_length=1, description="the IRI of a public named graph (absolute)",
+                                       json_schema_extra={"format": "iri"})] = None,
 ) -> Response:
     """A public graph's triples (history, tokens and provenance are never public graphs)."""
     known = [row["g"] for row in stores.query_public(_LIST).values()]

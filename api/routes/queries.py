@@ -65,6 +65,9 @@ def run_named(request: Request, query: NamedQuery) -> Response:
     stores = request.app.state.stores
     qp = request.query_params
     values = {k: v for k, v in qp.items() if k not in RESERVED}
+    for name, value in values.items():
+        if not value.strip():
+            raise QueryError(f"parameter {name} is empty: leave it out, or give it a value", parameter=name)
     try:
         limit = int(qp.get("limit", "100"))
         offset = int(qp.get("offset", "0"))
@@ -120,6 +123,8 @@ def _parameters(query: NamedQuery) -> list[dict]:
     for name, p in query.params.items():
         kind, fmt = OPENAPI_TYPES[p.type]
         schema: dict = {"type": kind}
+        if kind == "string":
+            schema["minLength"] = 1
         if fmt:
             schema["format"] = fmt
         if p.default is not None:

@@ -103,7 +103,7 @@ async def _form_upload(request: Request, stores, settings, id: str, token_id: st
 @router.post("/communities/{id}/data", summary="Replace the community's data (HTML form or raw body)",
              responses=UPLOAD_RESPONSES, openapi_extra={"requestBody": {"required": True, "content": {
                  **RDF_BODY["requestBody"]["content"],
-                 "multipart/form-data": {"schema": {"type": "object", "properties": {
+                 "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
                      "token": {"type": "string"}, "file": {"type": "string", "format": "binary"}}}}}}})
 async def post_data(id: RegisteredId, token_id: MaybeWriterDep, request: Request, stores: StoresDep,
                     settings: SettingsDep) -> Response:
@@ -175,10 +175,12 @@ def get_diff(id: RegisteredId, _: WriterDep, a: int, b: int, stores: StoresDep) 
                  404: {"description": "no such question"}},
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/json": {"schema": {"type": "object", "required": ["question", "text"], "properties": {
-                     "question": {"type": "string", "example": "early-1"}, "text": {"type": "string"},
+                     "question": {"type": "string", "example": "early-1"},
+                     "text": {"type": "string", "minLength": 1, "maxLength": 20000, "pattern": "\\S"},
                      "date": {"type": "string", "format": "date"}}}},
                  "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-                     "question": {"type": "string"}, "text": {"type": "string"}, "token": {"type": "string"}}}}}}})
+                     "question": {"type": "string"}, "text": {"type": "string", "minLength": 1, "maxLength": 20000, "pattern": "\\S"},
+                     "token": {"type": "string"}}, "required": ["question", "text"]}}}}})
 async def post_answer(id: RegisteredId, token_id: MaybeWriterDep, request: Request, stores: StoresDep,
                       settings: SettingsDep) -> Response:
     """Record the community's answer to a dialogue question."""
@@ -205,7 +207,9 @@ async def post_answer(id: RegisteredId, token_id: MaybeWriterDep, request: Reque
     question, text = body.get("question"), body.get("text")
     if not isinstance(question, str) or not isinstance(text, str):
         raise ParseError("question and text are required strings")
-    date = body.get("date") if isinstance(body.get("date"), str) else None
+    date = body.get("date")
+    if "date" in body and (not isinstance(date, str) or not date.strip()):
+        raise ParseError("date is a day (YYYY-MM-DD); leave it out for today")
     result = await run_in_threadpool(answers.record_answer, stores, id, question, text, date)
     if wants_html(request):
         query = urlencode({"recorded": "1", "lang": get_lang(request)})
