@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .errors import NotFound, ParseError
+from .errors import NotFound, ParseError, StoreError
 from .namespaces import LCC, PRIVATE, PROV, XSD, check_slug, community_iri
-from .store.embedded import EmbeddedStore, insert_data_block
+from .store.embedded import EmbeddedStore
 
 PROVENANCE = PRIVATE + "provenance"
 MAX_BLANK_NODES = 5_000
@@ -142,35 +142,69 @@ def record_version(
 
 
 def record_versions(private: EmbeddedStore, new: list[NewVersion], *, token_id: str,
-                    framework_version: str) -> list[Version]:
-    """Keep several versions' data and provenance records, in one transaction (bulk loads)."""
+                    framework_version: str, graphs_loaded: bool = False) -> list[Version]:
+    """Keep several versions' data and provenance records, in one transaction (``Store.extend``:
+    atomic, and no SPARQL text to parse).
+
+    With ``graphs_loaded`` the versions' data graphs are there already (:func:`load_version_graphs`)
+    and only the provenance records are written.
+    """
     now = dt.datetime.now(dt.timezone.utc).isoformat()
-    parts: list[str] = []
-    meta: list[ox.Triple] = []
+    provenance = ox.NamedNode(PROVENANCE)
+    quads: list[ox.Quad] = []
     out: list[Version] = []
+    if not graphs_loaded:
+        _drop_stale(private, [version_graph(item.community_id, item.version) for item in new])
     for item in new:
         rec = _record(item.community_id, item.version)
-        meta += [
-            ox.Triple(rec, _TYPE, _ENTITY),
-            ox.Triple(rec, _P["community"], ox.NamedNode(community_iri(item.community_id))),
-            ox.Triple(rec, _P["version"], ox.Literal(str(item.version), datatype=ox.NamedNode(XSD + "integer"))),
-            ox.Triple(rec, _AT, ox.Literal(now, datatype=ox.NamedNode(XSD + "dateTime"))),
-            ox.Triple(rec, _P["token"], ox.Literal(token_id)),
-            ox.Triple(rec, _P["tripleCount"], ox.Literal(str(len(item.triples)), datatype=ox.NamedNode(XSD + "integer"))),
-            ox.Triple(rec, _P["checksum"], ox.Literal(item.digest)),
-            ox.Triple(rec, _P["frameworkVersion"], ox.Literal(framework_version)),
-            ox.Triple(rec, _P["findingCount"], ox.Literal(str(item.finding_count), datatype=ox.NamedNode(XSD + "integer"))),
+        meta = [
+            (_TYPE, _ENTITY),
+            (_P["community"], ox.NamedNode(community_iri(item.community_id))),
+            (_P["version"], ox.Literal(str(item.version), datatype=ox.NamedNode(XSD + "integer"))),
+            (_AT, ox.Literal(now, datatype=ox.NamedNode(XSD + "dateTime"))),
+            (_P["token"], ox.Literal(token_id)),
+            (_P["tripleCount"], ox.Literal(str(len(item.triples)), datatype=ox.NamedNode(XSD + "integer"))),
+            (_P["checksum"], ox.Literal(item.digest)),
+            (_P["frameworkVersion"], ox.Literal(framework_version)),
+            (_P["findingCount"], ox.Literal(str(item.finding_count), datatype=ox.NamedNode(XSD + "integer"))),
         ]
-        graph = version_graph(item.community_id, item.version)
-        parts.append(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
-        if item.triples:
-            parts.append(insert_data_block(graph, item.triples))
+        quads += [ox.Quad(rec, p, o, provenance) for p, o in meta]
+        if not graphs_loaded:
+            graph = ox.NamedNode(version_graph(item.community_id, item.version))
+            quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in item.triples]
         out.append(Version(item.community_id, item.version, now, token_id, len(item.triples), item.digest,
                            framework_version, item.finding_count))
-    if new:
-        parts.append(insert_data_block(PROVENANCE, meta))
-        private.update(" ;\n".join(parts))
+    if quads:
+        try:
+            private.raw.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"could not record the version: {exc}") from exc
     return out
+
+
+def _drop_stale(private: EmbeddedStore, graphs: list[str]) -> None:
+    """Drop version graphs that no record names (left by a discarded version or a crash)."""
+    stale = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs if private.raw.contains_named_graph(ox.NamedNode(g))]
+    if stale:
+        private.update(" ;\n".join(stale))
+
+
+def load_version_graphs(private: EmbeddedStore, graphs: dict[str, list[ox.Triple]]) -> None:
+    """Bulk-load the data graphs of versions about to be recorded (``version_graph`` IRI -> triples).
+
+    For loading many communities while nothing else writes the private store; not a transaction,
+    but a version exists only once :func:`record_versions` (``graphs_loaded=True``) writes its
+    record, so a crash in between leaves graphs that no version names, replaced when that number
+    is next recorded. pyoxigraph parses and writes the N-Quads in Rust, so another thread may run.
+    """
+    _drop_stale(private, list(graphs))
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)) for g, triples in graphs.items() for t in triples]
+    if quads:
+        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+        try:
+            private.raw.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+        except OSError as exc:
+            raise StoreError(f"could not record the versions: {exc}") from exc
 
 
 def discard_version(private: EmbeddedStore, community_id: str, version: int) -> None:
