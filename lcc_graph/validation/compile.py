@@ -9,15 +9,18 @@ when the shapes are compiled, never silently):
   ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``;
 - property shapes with a single-IRI ``sh:path``;
 - ``sh:minCount``, ``sh:maxCount``, ``sh:hasValue``, ``sh:class``, ``sh:datatype``,
-  ``sh:nodeKind``, ``sh:in``, ``sh:node``, ``sh:or``, ``sh:and``, ``sh:not`` (the last four
-  on helper shapes built of the same), and SPARQL constraints (``sh:sparql``) on node shapes.
+  ``sh:nodeKind``, ``sh:in``, ``sh:minInclusive`` (a numeric bound), ``sh:node``, ``sh:or``,
+  ``sh:and``, ``sh:not`` (the last four on helper shapes built of the same), and SPARQL
+  constraints (``sh:sparql``) on node shapes.
 
 A constraint on the values of a path scans the path first and checks the target only for the
 focus nodes of failing values (few), instead of joining every focus node with the path.
 
 Datatypes follow pySHACL: a literal of the right datatype fails when rdflib finds it ill-typed.
 Queries carry a marker for "ill-typed literals"; the engine fills it in after asking Python
-(rdflib) about the few literals whose well-formedness Oxigraph cannot vouch for alone.
+(rdflib) about the few literals whose well-formedness Oxigraph cannot vouch for alone. Range
+bounds (``sh:minInclusive``) work the same way: Oxigraph compares the integers and decimals it
+vouches for, and the engine asks rdflib, as pySHACL does, about every other literal.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ NODE_KINDS = {
     "BlankNodeOrLiteral": "isIRI({v})",
     "IRIOrLiteral": "isBlank({v})",
 }
-_VALUE_CONSTRAINTS = ("class", "datatype", "nodeKind", "in", "node", "or", "and", "not")
+_VALUE_CONSTRAINTS = ("class", "datatype", "nodeKind", "in", "minInclusive", "node", "or", "and", "not")
 _KNOWN = set(_VALUE_CONSTRAINTS) | {"minCount", "maxCount", "hasValue", "sparql"}
 _IGNORED = {
     "property", "path", "severity", "message", "deactivated", "name", "description", "order",
@@ -125,6 +128,11 @@ class LiteralScan:
     path: str
     datatype: str
 
+    @property
+    def key(self) -> str:
+        """The name of this scan's marker: the ill-typed literals fill ``#ILL{?v|key}#``."""
+        return self.datatype
+
     def query(self) -> str:
         """Literals of the datatype on the path that Oxigraph does not vouch for."""
         safe = SAFE_LEXICAL.get(self.datatype)
@@ -135,12 +143,37 @@ class LiteralScan:
         )
 
 
+@dataclass(frozen=True)
+class RangeScan:
+    """Literals reached by one path whose comparison with a numeric ``sh:minInclusive`` bound
+    Oxigraph cannot vouch for (anything but well-formed xsd:integer and xsd:decimal): the engine
+    decides them as pySHACL does (``engine.rdflib_at_least``)."""
+
+    path: str
+    bound: ox.Literal
+
+    @property
+    def key(self) -> str:
+        """The name of this scan's marker: the failing literals fill ``#ILL{?v|key}#``."""
+        return f"minInclusive {self.bound}"
+
+    def query(self) -> str:
+        """Literals on the path that are not integers or decimals Oxigraph vouches for."""
+        return f"SELECT DISTINCT ?v WHERE {{ ?s {self.path} ?v . FILTER (isLiteral(?v) && !({_vouched('?v')})) }}"
+
+
+def _vouched(var: str) -> str:
+    """True for a well-formed xsd:integer or xsd:decimal literal (Oxigraph compares it exactly)."""
+    return " || ".join(f"(datatype({var}) = <{dt}> && {SAFE_LEXICAL[dt].format(v=var, dt=dt)})"
+                       for dt in (XSD + "integer", XSD + "decimal"))
+
+
 @dataclass
 class CompiledShapes:
     """Every check of a shapes graph, and the literal scans the checks depend on."""
 
     checks: list[Check]
-    scans: list[LiteralScan] = field(default_factory=list)
+    scans: list[LiteralScan | RangeScan] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
 
     def subclass_query(self) -> str | None:
@@ -165,7 +198,7 @@ class Compiler:
         self.shapes = shapes
         self.g: Graph = shapes.graph
         self._fresh = 0
-        self._scans: dict[LiteralScan, None] = {}
+        self._scans: dict[LiteralScan | RangeScan, None] = {}
         self._classes: dict[str, None] = {}
         self._sh_predicates: dict[Term, set[str]] = {}
         for t in self.g.triples:
@@ -363,6 +396,8 @@ class Compiler:
             members = g.rdf_list(lst)
             inside = " || ".join(f"sameTerm({var}, {_nt(m)})" for m in members) or "false"
             yield comp("InConstraintComponent"), f"!({inside})"
+        for bound in g.objects(shape, sh("minInclusive")):
+            yield comp("MinInclusiveConstraintComponent"), self._min_inclusive_condition(var, bound, path)
         for other in g.objects(shape, sh("node")):
             yield comp("NodeConstraintComponent"), f"EXISTS {{ {self._violation(other, var, path)} }}"
         for lst in g.objects(shape, sh("or")):
@@ -381,6 +416,18 @@ class Compiler:
             raise UnsupportedShape("sh:datatype needs a path to reach its literals")
         self._scans[LiteralScan(path, datatype)] = None
         return f"(!isLiteral({var}) || datatype({var}) != <{datatype}> || #ILL{{{var}|{datatype}}}#)"
+
+    def _min_inclusive_condition(self, var: str, bound: Term, path: str | None) -> str:
+        """pySHACL's sh:minInclusive: a value fails unless it is a literal that compares >= bound."""
+        if path is None:
+            raise UnsupportedShape("sh:minInclusive needs a path to reach its literals")
+        if not (isinstance(bound, ox.Literal) and bound.datatype.value in (XSD + "integer", XSD + "decimal")
+                and ox.Store().query(f"ASK {{ FILTER ({_vouched(str(bound))}) }}")):
+            raise UnsupportedShape(f"sh:minInclusive must be a well-formed xsd:integer or xsd:decimal ({bound})")
+        scan = RangeScan(path, bound)
+        self._scans[scan] = None
+        return (f"(!isLiteral({var}) || (({_vouched(var)}) && !({var} >= {bound})) "
+                f"|| #ILL{{{var}|{scan.key}}}#)")
 
     def _violation(self, shape: Term, var: str, path: str | None) -> str:
         """A group pattern with solutions exactly when the node at `var` does not conform to `shape`."""

@@ -14,7 +14,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from ..namespaces import XSD
-from .compile import Check, CompiledShapes, compile_shapes
+from .compile import Check, CompiledShapes, RangeScan, compile_shapes
 from .shapes import ShapesGraph, Term, default_shapes
 
 
@@ -90,14 +90,34 @@ def _rdflib_accepts(lexical: str, datatype: str) -> bool:
     return True if types is None else isinstance(value, types)
 
 
+def rdflib_at_least(literal: ox.Literal, bound: ox.Literal) -> bool:
+    """Whether pySHACL's sh:minInclusive ``bound`` accepts a literal (rdflib compares, as pySHACL does)."""
+    from pyshacl.rdfutil.compare import compare_literal
+
+    from .reference import to_rdflib
+
+    with quiet_rdflib():
+        v, m = to_rdflib(literal), to_rdflib(bound)
+        if isinstance(v.value, str) != isinstance(m.value, str):
+            return False
+        try:
+            return compare_literal(v, m) >= 0
+        except (TypeError, NotImplementedError):
+            return False
+
+
 def illtyped_literals(store: ox.Store, checks: CompiledShapes) -> dict[str, list[ox.Literal]]:
-    """Datatype IRI -> the literals of that datatype in the candidate that rdflib finds ill-typed."""
+    """Marker key -> the literals that fail it: for a datatype IRI, the literals of that datatype
+    rdflib finds ill-typed; for a range bound, the literals Oxigraph cannot compare that fail it."""
     bad: dict[str, dict[ox.Literal, None]] = {}
     for scan in checks.scans:
         for row in store.query(scan.query()):
             lit = row["v"]
-            if isinstance(lit, ox.Literal) and not rdflib_accepts(lit, scan.datatype):
-                bad.setdefault(scan.datatype, {})[lit] = None
+            if not isinstance(lit, ox.Literal):
+                continue
+            ok = rdflib_at_least(lit, scan.bound) if isinstance(scan, RangeScan) else rdflib_accepts(lit, scan.datatype)
+            if not ok:
+                bad.setdefault(scan.key, {})[lit] = None
     return {dt: list(lits) for dt, lits in bad.items()}
 
 
