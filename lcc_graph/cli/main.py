@@ -78,7 +78,12 @@ def load(
     community: Annotated[str, typer.Option("--community", "-c", help="the community id the data belongs to")],
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
-    """Replace a community's data with a file: checked, validated, stored with its findings (as an upload)."""
+    """Replace a community's data with a file: checked, validated, stored with its findings (as an upload).
+
+    The file gets exactly an upload's checks (those of `lcc validate --community`, plus whether
+    another community's stored data already describes its resources); an empty file is refused,
+    and a file whose content is the community's latest version already stores nothing.
+    """
     from .. import access, uploads
     from ..errors import ValidationRejected
     from ..rdf_input import media_type_for
@@ -102,6 +107,10 @@ def load(
         except LccError as exc:
             fail(exc.message, code=2 if isinstance(exc, ParseError) else 1)
     counts = prepared.report.counts
+    if accepted.unchanged:
+        console.print(f"unchanged: the file is community {community}'s version {accepted.version.version} "
+                      "already; nothing was stored")
+        return
     console.print(f"stored {len(prepared.triples)} triples for community {community} as version "
                   f"{accepted.version.version}; {counts.get('Warning', 0)} warnings, {counts.get('Info', 0)} notes")
 
