@@ -400,3 +400,31 @@ def test_16_a_retried_upload_is_one_version(server, community):
     history = httpx.get(f"{base}/communities/{community}/history", headers=ADMIN, timeout=30).json()["versions"]
     assert [v["version"] for v in history].count(first.json()["version"]["version"]) == 1
     alive(proc)
+
+
+def test_health_says_degraded_while_every_worker_is_busy(demo_dir, tmp_path):
+    """One query worker: while a runaway query holds it, /health answers at once and says so."""
+    data = tmp_path / "data"
+    shutil.copytree(demo_dir, data)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "LCC_DATA_DIR": str(data), "LCC_QUERY_TIMEOUT_S": str(QUERY_TIMEOUT_S),
+           "LCC_QUERY_WORKERS": "1"}
+    cmd = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
+           "--port", str(port)]
+    with running(cmd, f"{base}/health", env=env, timeout=90), ThreadPoolExecutor(1) as pool:
+        assert httpx.get(f"{base}/health", timeout=30).json()["status"] == "ok"
+        runaway = pool.submit(httpx.get, f"{base}/sparql", params={"query": RUNAWAY}, timeout=60)
+        seen = []
+        for _ in range(50):  # bounded: 10 s at most
+            started = time.monotonic()
+            body = httpx.get(f"{base}/health", timeout=30).json()
+            assert time.monotonic() - started < HEALTH_BOUND_S
+            seen.append(body["status"])
+            if body["status"] == "degraded":
+                assert body["workers"] == {"busy": 1, "size": 1}
+                break
+            time.sleep(0.2)
+        assert "degraded" in seen
+        assert runaway.result().status_code == 503
+        assert httpx.get(f"{base}/health", timeout=30).json()["status"] == "ok"
