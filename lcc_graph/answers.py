@@ -8,6 +8,7 @@ import uuid
 import pyoxigraph as ox
 
 from .errors import NotFound, ParseError
+from .framework import framework_graphs
 from .namespaces import LCC, RDF, XSD, community_base, community_graph, community_iri
 from .store.stores import Stores
 
@@ -35,7 +36,8 @@ def record_answer(stores: Stores, community_id: str, question: str, text: str, d
         dt.date.fromisoformat(day)
     except ValueError as exc:
         raise ParseError(f"not a date (YYYY-MM-DD): {day!r}") from exc
-    if not stores.query_public(f"ASK {{ {q} a {ox.NamedNode(LCC + 'DialogueQuestion')} }}").boolean:
+    question_exists = f"ASK {{ {q} a {ox.NamedNode(LCC + 'DialogueQuestion')} }}"
+    if not stores.query_public(question_exists, default_graph=framework_graphs()).boolean:
         raise NotFound(f"no dialogue question {question!r}")
     node = ox.NamedNode(f"{community_base(community_id)}answers/{uuid.uuid4().hex[:12]}")
     me = ox.NamedNode(community_iri(community_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +20,18 @@ def framework_files() -> dict[str, Path]:
     for path in sorted(data_dir("shapes").glob("*.ttl")):
         files[shapes_graph(path.stem)] = path
     return files
+
+
+@lru_cache(maxsize=1)
+def _framework_graph_iris() -> tuple[str, ...]:
+    return tuple(framework_files())
+
+
+def framework_graphs() -> list[str]:
+    """The graphs :func:`install_framework` writes (ontology and shapes files): what views read the
+    framework from (criteria, statements, questions, indicators, concepts and their labels), so that
+    nothing a community uploads changes what another community sees."""
+    return list(_framework_graph_iris())
 
 
 def read_turtle(path: Path) -> list[ox.Triple]:

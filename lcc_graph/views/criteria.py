@@ -1,4 +1,8 @@
-"""The framework as plain data: criteria, their statements, dimensions, shapes and questions."""
+"""The framework as plain data: criteria, their statements, dimensions, shapes and questions.
+
+The framework is read from the framework graphs only (:func:`framework_graphs`); the communities'
+evidence and findings from the public graphs as usual.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import NotFound
+from ..framework import framework_graphs
 from ..namespaces import CRITERIA, sparql_prefixes
 from ..store.stores import Stores
 from .labels import pick
@@ -46,7 +51,8 @@ def _criteria_rows(stores: Stores, lang: str) -> dict[str, dict[str, Any]]:
     labels: dict[str, list[ox.Literal]] = defaultdict(list)
     definitions: dict[str, list[ox.Literal]] = defaultdict(list)
     slugs: dict[str, str] = {}
-    for row in stores.query_public(_CRITERIA).rows():
+    framework = framework_graphs()
+    for row in stores.query_public(_CRITERIA, default_graph=framework).rows():
         iri = row["c"].value
         slugs[iri] = row["slug"].value
         if "label" in row and row["label"] not in labels[iri]:
@@ -64,13 +70,13 @@ def _criteria_rows(stores: Stores, lang: str) -> dict[str, dict[str, Any]]:
             "dimensions": [],
         }
     statements: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
-    for row in stores.query_public(_STATEMENTS).rows():
+    for row in stores.query_public(_STATEMENTS, default_graph=framework).rows():
         statements[row["c"].value].append((_num(row.get("pos")), row["st"].value, row["text"].value))
     for iri, items in statements.items():
         if iri in out:
             out[iri]["statements"] = [{"iri": st, "text": text} for _, st, text in sorted(set(items))]
     dims: dict[str, dict[str, dict[str, list[ox.Literal]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for row in stores.query_public(_DIMENSIONS).rows():
+    for row in stores.query_public(_DIMENSIONS, default_graph=framework).rows():
         d = dims[row["c"].value][row["d"].value]
         for key in ("label", "definition"):
             if key in row and row[key] not in d[key]:
@@ -138,7 +144,8 @@ def criterion_details(stores: Stores, slug: str, lang: str = "en") -> dict[str, 
     item = get_criterion(stores, slug, lang)
     term = str(ox.NamedNode(item["iri"]))
     shapes: dict[str, dict[str, Any]] = {}
-    for row in stores.query_public(_SHAPES % term).rows():
+    framework = framework_graphs()
+    for row in stores.query_public(_SHAPES % term, default_graph=framework).rows():
         entry = shapes.setdefault(row["shape"].value, {"iri": row["shape"].value, "severity": row["severity"].value.rsplit("#", 1)[1],
                                                        "label": [], "message": [], "hint": []})
         for key in ("label", "message", "hint"):
@@ -146,7 +153,7 @@ def criterion_details(stores: Stores, slug: str, lang: str = "en") -> dict[str, 
                 entry[key].append(row[key])
     item["shapes"] = [{**s, **{k: pick(s[k], lang) for k in ("label", "message", "hint")}} for s in shapes.values()]
     questions = {}
-    for row in stores.query_public(_QUESTIONS % term).rows():
+    for row in stores.query_public(_QUESTIONS % term, default_graph=framework).rows():
         questions[row["q"].value] = {"iri": row["q"].value, "id": row["q"].value.rsplit("/", 1)[1], "text": row["text"].value}
     item["questions"] = sorted(questions.values(), key=lambda q: (q["id"].split("-")[0], int(q["id"].split("-")[-1]) if q["id"].split("-")[-1].isdigit() else 0))
     item["evidence"] = [

@@ -1,11 +1,18 @@
 """A community's stage and dialogue as plain data: its stage, the questions of that stage with the
-answers it recorded, and its answers to other questions."""
+answers it recorded, and its answers to other questions.
+
+Questions and stage labels are read from the framework graphs only (:func:`framework_graphs`):
+a community's upload cannot add a question to another community's page.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
+import pyoxigraph as ox
+
+from ..framework import framework_graphs
 from ..namespaces import sparql_prefixes
 from ..store.stores import Stores
 from .community import require_community, values_block
@@ -31,7 +38,10 @@ SELECT ?a ?q ?text ?date WHERE {
 }"""
 
 _STAGE = sparql_prefixes() + """
-SELECT ?stage ?label WHERE { %s ?c lcc:stage ?stage . OPTIONAL { ?stage skos:prefLabel ?label } }"""
+SELECT ?stage WHERE { %s ?c lcc:stage ?stage } ORDER BY ?stage LIMIT 1"""
+
+_STAGE_LABELS = sparql_prefixes() + """
+SELECT ?label WHERE { %s ?stage skos:prefLabel ?label }"""
 
 
 def _question_key(iri: str, pos: float) -> tuple:
@@ -46,14 +56,17 @@ def dialogue_context(stores: Stores, community_id: str, lang: str) -> dict[str, 
     """
     term, label = require_community(stores, community_id, lang)
     block = values_block("c", [term])
+    framework = framework_graphs()
     stage_rows = stores.query_public(_STAGE % block).rows()
     stage = None
     if stage_rows:
-        iri = stage_rows[0]["stage"].value
-        stage = {"iri": iri, "slug": iri.rsplit("/", 1)[-1],
-                 "label": pick([r["label"] for r in stage_rows if "label" in r and r["stage"].value == iri], lang)}
+        node = stage_rows[0]["stage"]
+        labels = stores.query_public(_STAGE_LABELS % values_block("stage", [str(node)]),
+                                     default_graph=framework).rows() if isinstance(node, ox.NamedNode) else []
+        iri = node.value
+        stage = {"iri": iri, "slug": iri.rsplit("/", 1)[-1], "label": pick([r["label"] for r in labels], lang)}
     questions: dict[str, dict[str, Any]] = {}
-    for row in stores.query_public(_QUESTIONS).rows():
+    for row in stores.query_public(_QUESTIONS, default_graph=framework).rows():
         q = questions.setdefault(row["q"].value, {"iri": row["q"].value, "id": row["q"].value.rsplit("/", 1)[-1],
                                                   "stages": set(), "label": [], "text": [], "pos": 0.0})
         if "stage" in row:
