@@ -19,6 +19,8 @@ _P = {name: ox.NamedNode(LCC + name) for name in
 _AT = ox.NamedNode(PROV + "generatedAtTime")
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _ENTITY = ox.NamedNode(PROV + "Entity")
+_VALUE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#value")
+_XSD_STRING = XSD + "string"
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,31 @@ def _record(community_id: str, version: int) -> ox.NamedNode:
     return ox.NamedNode(f"{PRIVATE}version:{check_slug(community_id)}:{version}")
 
 
+def stored_form(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The triples as a store gives them back: Oxigraph normalises well-formed typed literals
+    (``"9.0"^^xsd:decimal`` is stored as ``"9"``), so a checksum of this form is the same for
+    an upload and for the data the store then holds (and exports)."""
+    typed = {t.object for t in triples if isinstance(t.object, ox.Literal) and t.object.language is None
+             and t.object.datatype.value != _XSD_STRING}
+    if not typed:
+        return list(triples)
+    keys = {lit: ox.NamedNode(f"urn:lcc:literal:{i}") for i, lit in enumerate(typed)}
+    store = ox.Store()
+    store.extend(ox.Quad(key, _VALUE, lit, ox.DefaultGraph()) for lit, key in keys.items())
+    back = {q.subject: q.object for q in store}
+    stored = {lit: back[key] for lit, key in keys.items()}
+    return [ox.Triple(t.subject, t.predicate, stored[t.object]) if t.object in stored else t for t in triples]
+
+
 def canonical_lines(triples: list[ox.Triple]) -> list[str]:
-    """Canonical (RDFC-1.0) N-Triples lines, sorted; refuses graphs with too many blank nodes.
+    """Canonical (RDFC-1.0) N-Triples lines of the stored form, sorted; refuses graphs with too
+    many blank nodes.
 
     A graph without blank nodes is its own canonical form (its lines sorted, linear time).
     RDFC-1.0 on blank nodes can take minutes (a 500-node chain: 14 s) and holds the GIL: on
     untrusted data call it in the sandbox (``uploads.check_upload`` does), under its deadline.
     """
+    triples = stored_form(triples)
     blanks = {t for tr in triples for t in (tr.subject, tr.object) if isinstance(t, ox.BlankNode)}
     if not blanks:
         return sorted({f"{t} ." for t in triples})
@@ -149,7 +169,10 @@ def record_versions(private: EmbeddedStore, new: list[NewVersion], *, token_id: 
     With ``graphs_loaded`` the versions' data graphs are there already (:func:`load_version_graphs`)
     and only the provenance records are written.
     """
-    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    # the time as the store gives it back, so the answer to an upload and its history agree
+    (stamp,) = stored_form([ox.Triple(_ENTITY, _AT, ox.Literal(dt.datetime.now(dt.timezone.utc).isoformat(),
+                                                                 datatype=ox.NamedNode(XSD + "dateTime")))])
+    at, now = stamp.object, stamp.object.value
     provenance = ox.NamedNode(PROVENANCE)
     quads: list[ox.Quad] = []
     out: list[Version] = []
@@ -161,7 +184,7 @@ def record_versions(private: EmbeddedStore, new: list[NewVersion], *, token_id: 
             (_TYPE, _ENTITY),
             (_P["community"], ox.NamedNode(community_iri(item.community_id))),
             (_P["version"], ox.Literal(str(item.version), datatype=ox.NamedNode(XSD + "integer"))),
-            (_AT, ox.Literal(now, datatype=ox.NamedNode(XSD + "dateTime"))),
+            (_AT, at),
             (_P["token"], ox.Literal(token_id)),
             (_P["tripleCount"], ox.Literal(str(len(item.triples)), datatype=ox.NamedNode(XSD + "integer"))),
             (_P["checksum"], ox.Literal(item.digest)),
