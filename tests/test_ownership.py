@@ -57,3 +57,24 @@ def test_a_subject_another_community_holds_is_refused(stores):
         check_ownership(parse("a", shared % b"a"), "a", stores.public)
     # the same community may describe it again (a second upload)
     check_ownership(parse("b", shared % b"b"), "b", stores.public)
+
+
+def test_a_subject_another_community_owns_names_that_community(stores):
+    """The owner is named by its community id, not by the graph that holds the subject."""
+    shared = b"<http://example.org/bank> lcc:community <https://w3id.org/lcc/communities/%s> ."
+    replace_community(stores.public, "a", parse("a", shared % b"a"))
+    with pytest.raises(OwnershipError) as caught:
+        check_ownership(parse("b", shared % b"b"), "b", stores.public)
+    assert caught.value.details["problems"] == ["<http://example.org/bank> is already described by community 'a'"]
+
+
+def test_without_a_store_every_store_free_check_still_runs():
+    """check_ownership(triples, id) with no store: framework terms, look-alikes and foreign subjects."""
+    body = (b"<http://example.org/x> a lcc:Criterion ; lcc:community <../a> . "
+            b"<HTTPS://W3ID.ORG/lcc/criteria/balances> lcc:community <../a> . <../b/p> lcc:community <../a> .")
+    with pytest.raises(OwnershipError) as caught:
+        check_ownership(parse("a", body), "a")
+    problems = caught.value.details["problems"]
+    assert any(p.startswith("<http://example.org/x> is typed <https://w3id.org/lcc#Criterion>") for p in problems)
+    assert any(p.startswith("<HTTPS://W3ID.ORG/lcc/criteria/balances> is not written in normal form") for p in problems)
+    assert "<https://w3id.org/lcc/communities/b/p> lies in the namespace of another community ('b')" in problems
