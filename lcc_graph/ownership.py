@@ -47,8 +47,9 @@ SCHEMA_PREDICATES = frozenset({
     *(OWL + name for name in (
         "equivalentClass", "equivalentProperty", "inverseOf", "disjointWith", "propertyDisjointWith",
         "propertyChainAxiom", "onProperty", "someValuesFrom", "allValuesFrom", "hasValue", "hasKey",
-        "unionOf", "intersectionOf", "complementOf", "oneOf", "imports", "disjointUnionOf")),
+        "unionOf", "intersectionOf", "complementOf", "oneOf", "disjointUnionOf")),
 })
+# (owl:imports is left alone: nothing reads or follows it, and the parsers never fetch.)
 # Relations between concepts and schemes: stated with a framework concept or scheme at either
 # end they would graft onto the framework (a "dimension" of penetration, a criterion in a scheme).
 CONCEPT_RELATIONS = frozenset({
