@@ -293,6 +293,20 @@ def test_an_answer_to_an_injected_question_is_refused(injected):
     assert record_answer(injected, "good", "early-1", "an answer")["question"].endswith("/early-1")
 
 
+def test_concept_labels_are_the_frameworks(injected):
+    """A sector relabelled in one community's graph keeps the framework's label for everyone."""
+    from lcc_graph.views.community import concept_labels
+
+    injected.public.replace_graphs({"https://w3id.org/lcc/graphs/communities/evil/relabel": _turtle(
+        "<https://w3id.org/lcc/sectors/public> <http://www.w3.org/2004/02/skos/core#inScheme> "
+        "<https://w3id.org/lcc/sectors/> ; <http://www.w3.org/2004/02/skos/core#prefLabel> \"Hijacked\"@en . "
+        "<https://w3id.org/lcc/sectors/fourth> <http://www.w3.org/2004/02/skos/core#inScheme> "
+        "<https://w3id.org/lcc/sectors/> ; <http://www.w3.org/2004/02/skos/core#prefLabel> \"Fourth\"@en .")})
+    labels = concept_labels(injected, "en")
+    assert labels["https://w3id.org/lcc/sectors/public"] == "Public sector"
+    assert "https://w3id.org/lcc/sectors/fourth" not in labels
+
+
 # ---- counts are never negative
 
 

@@ -183,7 +183,9 @@ def _indicators(stores: Stores, me: str, community_id: str, lang: str, catalogue
         entry["criterion_label"] = (pick(labels[entry["criterion"]], lang) or entry["criterion_slug"]) if entry["criterion"] else None
     norm_labels: dict[str, list[ox.Literal]] = defaultdict(list)
     if seen:
-        for row in stores.query_public(_NORMALISATION_LABELS).rows():
+        from ..framework import framework_graphs
+
+        for row in stores.query_public(_NORMALISATION_LABELS, default_graph=framework_graphs()).rows():
             norm_labels[_local(row["x"].value)].append(row["label"])
     norms = [n for n in NORMALISATION_ORDER if n in seen] + sorted(seen - set(NORMALISATION_ORDER))
     current = float(factor) if factor else default

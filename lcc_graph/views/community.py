@@ -169,9 +169,12 @@ SELECT ?c ?availability ?kind ?unit (COUNT(DISTINCT ?r) AS ?n) (SUM(?amount) AS 
 
 
 def concept_labels(stores: Stores, lang: str) -> dict[str, str]:
-    """The label of every vocabulary concept, in the reader's language."""
+    """The label of every vocabulary concept, in the reader's language (from the framework's graphs
+    only: an upload can never relabel a sector for everyone)."""
     labels: dict[str, list[ox.Literal]] = defaultdict(list)
-    for row in stores.query_public(_CONCEPT_LABELS).rows():
+    from ..framework import framework_graphs
+
+    for row in stores.query_public(_CONCEPT_LABELS, default_graph=framework_graphs()).rows():
         labels[row["x"].value].append(row["label"])
     return {iri: pick(lits, lang) or _local_name(iri) for iri, lits in labels.items()}
 
