@@ -256,9 +256,26 @@ def version_triples(private: EmbeddedStore, community_id: str, version: int) -> 
     return private.get_graph(version_graph(community_id, version))
 
 
-def diff(private: EmbeddedStore, community_id: str, a: int, b: int) -> dict:
-    """What changed from version a to version b, as canonical N-Triples lines."""
-    old = set(canonical_lines(version_triples(private, community_id, a)))
-    new = set(canonical_lines(version_triples(private, community_id, b)))
+def canonical_ntriples_lines(data: bytes) -> list[str]:
+    """:func:`canonical_lines` of a graph given as N-Triples bytes (what the sandbox is sent)."""
+    return canonical_lines([q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)])
+
+
+def _lines(triples: list[ox.Triple], sandbox) -> list[str]:
+    has_blanks = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
+    if sandbox is None or not has_blanks:
+        return canonical_lines(triples)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return sandbox.run("lcc_graph.history:canonical_ntriples_lines", data)
+
+
+def diff(private: EmbeddedStore, community_id: str, a: int, b: int, *, sandbox=None) -> dict:
+    """What changed from version a to version b, as canonical N-Triples lines.
+
+    With a ``sandbox`` (:class:`lcc_graph.sandbox.Sandbox`), a version with blank nodes is
+    canonicalised there, under its deadline (RDFC-1.0 can take minutes and holds the GIL).
+    """
+    old = set(_lines(version_triples(private, community_id, a), sandbox))
+    new = set(_lines(version_triples(private, community_id, b), sandbox))
     return {"community": community_id, "from": a, "to": b,
             "added": sorted(new - old), "removed": sorted(old - new)}

@@ -126,3 +126,28 @@ def test_close_stops_the_workers():
         os.kill(pid, 0)
     with pytest.raises(SandboxError, match="closed"):
         box.run("lcc_graph.history:checksum", small_graph())
+
+
+def test_a_diff_of_versions_with_blank_nodes_is_canonicalised_in_the_sandbox(stores):
+    from lcc_graph import history
+
+    me = ox.NamedNode("https://w3id.org/lcc/communities/riverside")
+    first = [ox.Triple(me, P, ox.BlankNode("b0")), *blank_chain(500)]
+    second = [*first, ox.Triple(me, P, ox.Literal("more"))]
+    for number, triples in ((1, first), (2, second)):
+        history.record_version(stores.private, "riverside", number, triples, token_id="t", digest="sha256:x",
+                               framework_version="1.0", finding_count=0)
+    box = Sandbox(timeout_s=2)
+    try:
+        started = time.monotonic()
+        with pytest.raises(InputTooComplex):
+            history.diff(stores.private, "riverside", 1, 2, sandbox=box)
+        assert time.monotonic() - started < 10  # a 2 s deadline; 5x margin (in-process: 14 s a version)
+        small = [ox.Triple(me, P, ox.BlankNode("x")), ox.Triple(ox.BlankNode("x"), P, ox.Literal("a"))]
+        for number, triples in ((3, small), (4, [*small, ox.Triple(me, P, ox.Literal("more"))])):
+            history.record_version(stores.private, "riverside", number, triples, token_id="t", digest="sha256:x",
+                                   framework_version="1.0", finding_count=0)
+        answer = history.diff(stores.private, "riverside", 3, 4, sandbox=box)
+        assert (answer["added"], answer["removed"]) == ([f'{me} {P} "more" .'], [])
+    finally:
+        box.close()
