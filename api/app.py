@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from lcc_graph.indicators import upgrade_assessments
 from lcc_graph.uploads import reconcile
 from lcc_graph.errors import StoreError
 from lcc_graph.namespaces import GRAPHS
+from lcc_graph.sandbox import upload_sandbox
 from lcc_graph.store.remote import RemoteStore
 from lcc_graph.store.stores import Stores, open_remote_stores, open_stores
 from lcc_graph.store.workers import ReadLimits
@@ -42,6 +44,14 @@ def _open(settings: Settings) -> Stores:
     engine = RemoteStore(settings.remote_query_url, settings.remote_update_url, timeout_s=settings.query_timeout_s,
                          engine=settings.remote_engine, graph_prefix=GRAPHS)
     return open_remote_stores(settings.data_dir, engine)
+
+
+def _warm_up(sandbox) -> None:
+    """Start the upload sandbox's warm worker in the background (it would start on first use)."""
+    try:
+        sandbox.start()
+    except Exception as exc:  # the service stopped meanwhile, or the worker could not start yet
+        log.info("the upload sandbox did not warm up (%s); it starts on the first upload", exc)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -70,6 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     limits=ReadLimits(timeout_s=settings.query_timeout_s, max_rows=settings.max_result_rows,
                                       max_bytes=settings.max_result_bytes, memory_bytes=settings.worker_memory_bytes),
                 )
+            # untrusted uploads are parsed, checksummed and validated in killable workers, warm from the start
+            stores.sandbox = upload_sandbox(timeout_s=settings.upload_timeout_s,
+                                            memory_bytes=settings.worker_memory_bytes)
+            threading.Thread(target=_warm_up, args=(stores.sandbox,), name="sandbox-warm-up", daemon=True).start()
             app.state.stores = stores
             yield
         finally:

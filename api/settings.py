@@ -29,4 +29,5 @@ class Settings(BaseSettings):
     worker_memory_bytes: int = 4 * 1024**3
     max_upload_bytes: int = 5_000_000
     max_upload_triples: int = 200_000
+    upload_timeout_s: float = 60.0  # parsing, checksum and validation of one upload, in the sandbox
     default_lang: str = "en"

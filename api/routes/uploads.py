@@ -166,7 +166,7 @@ def get_history(id: RegisteredId, _: WriterDep, stores: StoresDep) -> JSONRespon
                        404: {"description": "no such version"}})
 def get_diff(id: RegisteredId, _: WriterDep, a: int, b: int, stores: StoresDep) -> JSONResponse:
     """Triples added and removed from version a to version b (canonical N-Triples)."""
-    return JSONResponse(history.diff(stores.private, id, a, b))
+    return JSONResponse(history.diff(stores.private, id, a, b, sandbox=stores.sandbox))
 
 
 @router.post("/communities/{id}/answers", status_code=201, summary="Record a dialogue answer (its token)",
