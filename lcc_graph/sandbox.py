@@ -20,6 +20,7 @@ import queue
 import threading
 from typing import Any
 
+from .child_process import ChildProcess
 from .errors import InputCrashedParser, InputTooComplex, LccError, SandboxError
 
 DEFAULT_TIMEOUT_S = 60.0
@@ -81,13 +82,9 @@ def _worker_main(conn, memory_bytes: int, preload: tuple[str, ...]) -> None:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
-class _Worker:
+class _Worker(ChildProcess):
     def __init__(self, ctx, memory_bytes: int, preload: tuple[str, ...]) -> None:
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, memory_bytes, preload), daemon=True,
-                                   name="lcc-sandbox")
-        self.process.start()
-        child.close()
+        super().__init__(ctx, _worker_main, (memory_bytes, preload), name="lcc-sandbox")
         self.ready = False
 
     def wait_ready(self, timeout: float) -> None:
@@ -101,24 +98,6 @@ class _Worker:
         if reply[0] != "ready":
             raise SandboxError(f"a sandbox worker could not start: {reply[1]}")
         self.ready = True
-
-    def kill(self) -> None:
-        try:
-            self.process.kill()
-            self.process.join(5)
-        finally:
-            self.conn.close()
-
-    def stop(self) -> None:
-        try:
-            self.conn.send(None)
-            self.process.join(2)
-        except (OSError, BrokenPipeError, ValueError):
-            pass
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(5)
-        self.conn.close()
 
 
 def _rebuild_error(module: str, qualname: str, message: str, details: dict) -> LccError:

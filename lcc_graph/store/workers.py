@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..child_process import ChildProcess
 from ..errors import Busy, QueryError, QueryTimeout, StoreError
 from .base import QueryResult, Term, pyoxigraph_query_options
 from .result_cache import ResultCache
@@ -102,31 +103,10 @@ def _worker_main(conn, memory_bytes: int) -> None:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
-class _Worker:
+class _Worker(ChildProcess):
     def __init__(self, ctx, memory_bytes: int) -> None:
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, memory_bytes), daemon=True)
-        self.process.start()
-        child.close()
+        super().__init__(ctx, _worker_main, (memory_bytes,))
         self.checkpoint: str | None = None
-
-    def kill(self) -> None:
-        try:
-            self.process.kill()
-            self.process.join(5)
-        finally:
-            self.conn.close()
-
-    def stop(self) -> None:
-        try:
-            self.conn.send(None)
-            self.process.join(2)
-        except (OSError, BrokenPipeError):
-            pass
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(5)
-        self.conn.close()
 
 
 class QueryPool:
