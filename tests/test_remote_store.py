@@ -435,3 +435,12 @@ def test_runaway_query_is_stopped_by_the_client_timeout(server, prefix):
     time.sleep(ENGINE_TIMEOUT_S + 0.5)  # let the engine's own limit end the abandoned query
     _assert_still_answers(store, g)
     store.close()
+
+
+def test_virtuosos_ways_of_saying_timeout_are_timeouts():
+    """Each is a message Virtuoso answered when its MaxQueryExecutionTime stopped a query."""
+    from lcc_graph.store.remote import _mentions_timeout
+
+    assert _mentions_timeout("Virtuoso HY008 Error SR203: Async statement killed by SQLCancel.")
+    assert _mentions_timeout("Virtuoso S1T00 Error SR171: Transaction timed out")
+    assert not _mentions_timeout("Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error")

@@ -72,8 +72,10 @@ _FORM = re.compile(
 )
 
 # What engines say when they stop a query at their timeout (Oxigraph appends the first to a
-# 200 stream it cuts; Virtuoso answers 500 with S1T00 / S1TAT, or 200/206 with X-SQL-State).
-_TIMEOUT_MARKERS = ("operation has been cancelled", "s1t00", "s1tat", "timed out", "anytime timeout")
+# 200 stream it cuts; Virtuoso answers 500 with S1T00 / S1TAT, or 200/206 with X-SQL-State, and
+# under load 500 "HY008 Error SR203: Async statement killed by SQLCancel", seen in CI).
+_TIMEOUT_MARKERS = ("operation has been cancelled", "s1t00", "s1tat", "timed out", "anytime timeout",
+                    "hy008", "killed by sqlcancel")
 
 
 def query_form(sparql: str) -> str | None:
