@@ -311,17 +311,21 @@ def test_indicators_show_as_bands_within_the_peer_group_not_a_league_table(clien
         assert assess_all(stores) == 12
         stores.publish()
     p = page(client, "/communities/nedelgate")
-    assert "too few peers to compare" in p.text  # the largest community has no peers of its size
-    wider = [a["href"] for a in p.find("a") if "peer_factor=" in (a.get("href") or "")]
-    assert wider == ["/communities/nedelgate?peer_factor=4&lang=en#indicators"]
-    p = page(client, "/communities/birchenmere?peer_factor=5")
+    assert "too few peers to compare" not in p.text  # the largest community has its 10 nearest too
+    assert "the 10 communities nearest" in p.text
+    links = [a["href"] for a in p.find("a") if "peers=" in (a.get("href") or "")]
+    assert links == ["/communities/nedelgate?peers=5&lang=en#indicators",
+                     "/communities/nedelgate?peers=20&lang=en#indicators"]
+    p = page(client, "/communities/birchenmere?peers=5")
+    assert "the 5 communities nearest" in p.text
     rows = p.find("tr", class_="band-row")
     assert len(rows) >= 10
     tracks = p.find("span", class_="band-track")
     assert tracks and all(t["role"] == "img" and t["aria-label"] for t in tracks)
     placed = len(p.find("span", class_="here"))
     few = sum(1 for t in tracks if "few" in t["class"].split())
-    assert placed + few == len(tracks) and placed > 0  # one quarter marked per band with enough peers
+    # one quarter marked per band; "few" only where fewer than 5 of the 5 nearest have a value
+    assert placed + few == len(tracks) and placed > few
     assert "Cross-sector partnerships" in p.text and "Per 1,000 inhabitants" in p.text
     section = p.text[p.text.index("Indicators within the peer group"):]
     section = section[:section.index("Stage and dialogue")]

@@ -28,7 +28,8 @@ router = APIRouter(tags=["communities"])
                                 "values": {"raw": 0.5, "per-1000-inhabitants": 0.2},
                                 "peers": {"raw": {"percentile": 62, "band": "third quarter", "peers": 7,
                                                   "quarter": "upper-mid"}}}],
-                "peer_group": {"factor": "2", "wider": "4", "narrower": None,
+                "peer_group": {"k": 10, "size": 10, "enough": True, "distance": {"nearest": 0.21, "farthest": 1.4},
+                               "wider": 20, "narrower": 5,
                                "normalisations": [{"slug": "raw", "label": "Raw"}]}}},
                 "text/html": {}}},
                 404: {"description": "no such community"}})

@@ -33,10 +33,10 @@ router = APIRouter(tags=["pages"])
 def community_page_extras(request: Request, stores: Stores, community_id: str, lang: str) -> dict[str, Any]:
     """What the community page shows beyond the profile: the network picture, and the findings and
     indicators of the community's assessment (the same one ``/communities/{id}/assessment`` gives),
-    in reading order, within the peer group ``?peer_factor=`` asks for."""
+    in reading order, within the peer group of the ``?peers=`` nearest communities (10 by default)."""
     graph = build_network(stores, community_id, lang=lang)
     body = assessment(stores, community_id, lang, getattr(request.app.state, "catalogue", None),
-                      factor=request.query_params.get("peer_factor"))
+                      k=request.query_params.get("peers"))
     reading = for_reading(body)
     return {
         "drawing": svg_drawing(graph) if graph.number_of_nodes() else None,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .. import peers
 from ..catalogue import Catalogue, default_catalogue
 from ..errors import NotFound
 from ..indicators import NORMALISATIONS, VALUE_PROPERTIES
@@ -20,11 +21,9 @@ from ..store.stores import Stores
 from .labels import pick
 
 SEVERITY_ORDER = ("Violation", "Warning", "Info")
-# The peer-comparison query's bands, as the quarter a page marks ("few": too few peers to compare).
+# The peer bands (lcc_graph.peers.band), as the quarter a page marks ("few": too few peers to compare).
 QUARTERS = {"bottom quarter": "low", "second quarter": "lower-mid", "third quarter": "upper-mid", "top quarter": "high"}
 NORMALISATION_ORDER = tuple(VALUE_PROPERTIES)  # raw, per 1,000 inhabitants, per available, per potential
-PEER_QUERY = "peer-comparison"
-FACTOR_RANGE = (1.1, 100.0)
 
 _EXISTS = sparql_prefixes() + "ASK { %s a lcc:Community }"
 
@@ -64,25 +63,12 @@ def _add(literals: list[ox.Literal], row: dict, key: str) -> None:
         literals.append(row[key])
 
 
-def _fmt(number: float) -> str:
-    """2.0 -> "2", 2.5 -> "2.5"."""
-    return f"{round(number, 2):g}"
-
-
-def peer_factor(text: str | float | None) -> str | None:
-    """A peer-group factor as asked for (e.g. ``?peer_factor=``), held within 1.1 to 100; None if absent or not a number."""
-    try:
-        return str(min(max(float(text), FACTOR_RANGE[0]), FACTOR_RANGE[1])) if text else None
-    except ValueError:
-        return None
-
-
 def assessment(stores: Stores, community_id: str, lang: str = "en", catalogue: Catalogue | None = None,
-               factor: str | float | None = None) -> dict[str, Any]:
+               k: str | int | None = None) -> dict[str, Any]:
     """The community's current findings and indicators, with its percentile band among its peers.
 
-    ``factor`` (text as asked for, or a number) widens or narrows the peer group, held within 1.1
-    to 100 by :func:`peer_factor`; the peer-comparison query's default when absent or not a number.
+    ``k`` (text as asked for, or a number) is the size of the peer group: the k communities nearest
+    in size and resources (:mod:`lcc_graph.peers`), held within 5 to 50; 10 when absent.
     Labels, messages and hints are picked in ``lang``. A focus node that is a blank node has no IRI
     to show: its ``focus`` is None.
     """
@@ -95,9 +81,9 @@ def assessment(stores: Stores, community_id: str, lang: str = "en", catalogue: C
         "community": community_id,
         "iri": community_iri(community_id),
         "findings": _findings(stores, me, lang),
-        **_indicators(stores, me, community_id, lang, catalogue, peer_factor(factor)),
-        "note": "Indicators are read against the community's own resources; peers are communities of similar "
-                "size and resources per inhabitant, shown as percentile bands, never as a ranking.",
+        **_indicators(stores, me, community_id, lang, catalogue, peers.clamp_k(k)),
+        "note": "Indicators are read against the community's own resources; peers are the communities nearest "
+                "in size and resources per inhabitant, shown as percentile bands, never as a ranking.",
     }
 
 
@@ -143,8 +129,10 @@ def _findings(stores: Stores, me: str, lang: str) -> dict[str, Any]:
 
 
 def _indicators(stores: Stores, me: str, community_id: str, lang: str, catalogue: Catalogue,
-                factor: str | None) -> dict[str, Any]:
-    """The indicators with their values per normalisation and their bands among the peers, and the peer group."""
+                k: int) -> dict[str, Any]:
+    """The indicators with their values per normalisation and their bands among the k nearest
+    peers (:mod:`lcc_graph.peers`), and the peer group."""
+    me_iri = community_iri(community_id)
     indicators: dict[str, dict[str, Any]] = {}
     labels: dict[str, list[ox.Literal]] = defaultdict(list)
     for row in stores.query_public(_MEASUREMENTS % (me, NORMALISATIONS)).rows():
@@ -156,27 +144,17 @@ def _indicators(stores: Stores, me: str, community_id: str, lang: str, catalogue
         if entry["criterion"]:
             _add(labels[entry["criterion"]], row, "clabel")
         entry["values"][_local(row["normalisation"].value)] = float(row["value"].value)
-    peer_rows: list[dict[str, str]] = []
-    default = 2.0
-    if PEER_QUERY in catalogue:
-        query = catalogue.get(PEER_QUERY)
-        values = {"community": community_iri(community_id)}
-        if factor and "factor" in query.params:
-            values["factor"] = factor
-        peer_rows = query.run(stores, values).values()
-        if "factor" in query.params and query.params["factor"].default:
-            default = float(query.params["factor"].default)
+    group = peers.peer_group(peers.profiles(stores), me_iri, k)
+    members = [me_iri, *(iri for iri, _ in group.members)]
+    values = peers.measurement_values(stores, members, VALUE_PROPERTIES)
     seen: set[str] = set()
-    for row in peer_rows:
-        norm = _local(row["normalisation"])
-        seen.add(norm)
-        entry = indicators.get(row["indicator"])
-        if entry is None:
-            continue
-        entry["peers"][norm] = {
-            "percentile": float(row["percentile"]) if row.get("percentile") else None,
-            "band": row.get("band"), "peers": int(float(row.get("peers") or 0)),
-            "quarter": QUARTERS.get(row.get("band", ""), "few")}
+    for entry in indicators.values():
+        for norm, own in entry["values"].items():
+            group_values = [v for (c, i, n), v in values.items() if i == entry["indicator"] and n == norm]
+            placed = peers.band(own, group_values) if group.enough else {
+                "percentile": None, "band": peers.TOO_FEW, "peers": len(group_values)}
+            entry["peers"][norm] = {**placed, "quarter": QUARTERS.get(placed["band"], "few")}
+            seen.add(norm)
     for entry in indicators.values():
         entry["label"] = pick(entry["label"], lang) or entry["slug"]
         entry["criterion_slug"] = _local(entry["criterion"]) if entry["criterion"] else None
@@ -188,13 +166,12 @@ def _indicators(stores: Stores, me: str, community_id: str, lang: str, catalogue
         for row in stores.query_public(_NORMALISATION_LABELS, default_graph=framework_graphs()).rows():
             norm_labels[_local(row["x"].value)].append(row["label"])
     norms = [n for n in NORMALISATION_ORDER if n in seen] + sorted(seen - set(NORMALISATION_ORDER))
-    current = float(factor) if factor else default
     return {
         "indicators": sorted(indicators.values(), key=lambda e: (e["criterion"] or "", e["slug"])),
         "peer_group": {
-            "factor": _fmt(current),
-            "wider": _fmt(current * 2) if current * 2 <= FACTOR_RANGE[1] else None,
-            "narrower": _fmt(current / 2) if current / 2 >= FACTOR_RANGE[0] else None,
+            **group.to_json(),
+            "wider": k * 2 if k * 2 <= peers.MAX_K else None,
+            "narrower": k // 2 if k // 2 >= peers.MIN_K else None,
             "normalisations": [{"slug": n, "label": pick(norm_labels[n], lang) or n} for n in norms],
         },
     }
