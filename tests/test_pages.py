@@ -327,6 +327,12 @@ def test_indicators_show_as_bands_within_the_peer_group_not_a_league_table(clien
     # one quarter marked per band; "few" only where fewer than 5 of the 5 nearest have a value
     assert placed + few == len(tracks) and placed > few
     assert "Cross-sector partnerships" in p.text and "Per 1,000 inhabitants" in p.text
+    # the community's own figures, beside its bands: "1 of 2 (50 %)"
+    body = client.get("/communities/birchenmere/assessment").json()
+    shares = [i for i in body["indicators"] if i["base"]]
+    assert shares and all(i["share"] == round(100 * i["count"] / i["base"]) for i in shares)
+    assert len(p.find("td", class_="own")) == len(rows)
+    assert all(f"{i['count']} of {i['base']} ({i['share']} %)" in p.text for i in shares)
     section = p.text[p.text.index("Indicators within the peer group"):]
     section = section[:section.index("Stage and dialogue")]
     others = [c for c in client.get("/communities").json()["communities"] if c["id"] != "birchenmere"]

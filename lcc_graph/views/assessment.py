@@ -50,6 +50,15 @@ SELECT ?indicator ?ilabel ?criterion ?clabel ?normalisation ?value WHERE {
   OPTIONAL { ?indicator lcc:criterion ?criterion . OPTIONAL { ?criterion skos:prefLabel ?clabel } }
 } ORDER BY ?indicator ?normalisation"""
 
+# The community's own figures: what each indicator counts, and what a share is taken of.
+_FIGURES = sparql_prefixes() + """
+SELECT ?indicator ?count ?base WHERE {
+  VALUES ?community { %s }
+  ?m a dqv:QualityMeasurement ; dqv:computedOn ?community ; dqv:isMeasurementOf ?indicator .
+  OPTIONAL { ?m lcc:numerator ?count }
+  OPTIONAL { ?m lcc:denominator ?base }
+}"""
+
 _NORMALISATION_LABELS = sparql_prefixes() + """
 SELECT ?x ?label WHERE { ?x skos:inScheme <%s> ; skos:prefLabel ?label }""" % NORMALISATIONS
 
@@ -144,6 +153,17 @@ def _indicators(stores: Stores, me: str, community_id: str, lang: str, catalogue
         if entry["criterion"]:
             _add(labels[entry["criterion"]], row, "clabel")
         entry["values"][_local(row["normalisation"].value)] = float(row["value"].value)
+    for row in stores.query_public(_FIGURES % me).rows():
+        entry = indicators.get(row["indicator"].value)
+        if entry is not None:
+            entry["count"] = _figure(row.get("count"))
+            entry["base"] = _figure(row.get("base"))
+    for entry in indicators.values():
+        entry.setdefault("count", None)
+        entry.setdefault("base", None)
+        entry["value"] = entry["values"].get("raw")
+        entry["share"] = (round(100 * entry["count"] / entry["base"]) if entry["base"] and entry["count"] is not None
+                          else None)
     group = peers.peer_group(peers.profiles(stores), me_iri, k)
     members = [me_iri, *(iri for iri, _ in group.members)]
     values = peers.measurement_values(stores, members, VALUE_PROPERTIES)
@@ -175,6 +195,17 @@ def _indicators(stores: Stores, me: str, community_id: str, lang: str, catalogue
             "normalisations": [{"slug": n, "label": pick(norm_labels[n], lang) or n} for n in norms],
         },
     }
+
+
+def _figure(term: ox.Literal | None) -> int | float | None:
+    """A count or base as a number (whole when it is whole)."""
+    if term is None:
+        return None
+    try:
+        number = float(term.value)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else number
 
 
 def _rank(severity: str) -> int:
