@@ -22,6 +22,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
 from functools import lru_cache
 from datetime import date
 from random import Random
@@ -67,6 +68,7 @@ SCHEMES: dict[str, tuple[str, ...]] = {
                  "entrepreneurship", "reflection", "value-debate", "visibility", "policy", "sharing"),
     "dialogue-kinds": ("value-debate", "critical-reflection", "expert-review", "peer-visit",
                        "public-consultation"),
+    "units": ("ils-per-year", "eur-per-year", "m2", "fte", "volunteers", "items"),
 }
 CRITERIA_SLUGS: tuple[str, ...] = (
     "balances", "change", "diversity", "dynamics", "inclusion", "infrastructures", "innovation",
@@ -486,12 +488,16 @@ _LESSONS_FAIL = (
     "Volunteers burned out because nobody coordinated the rota.",
 )
 _RESOURCES = {  # kind -> (label template, unit, amount per inhabitant range, integer amounts)
-    "funding": ("{what} learning budget", "EUR/year", (0.5, 12.0), False),
+    # A 50,000-inhabitant town: 100,000-1,000,000 EUR a year, 250-2,500 m2, 1.5-10 FTE of staff,
+    # 15-100 volunteers, 25-500 devices (before dividing among the community's resources).
+    "funding": ("{what} learning budget", "eur-per-year", (2.0, 20.0), False),
     "space": ("{what} rooms and halls", "m2", (0.005, 0.05), True),
-    "staff": ("{what} staff time", "FTE", (0.00005, 0.0008), False),
-    "volunteers": ("{what} volunteers", "people", (0.0005, 0.006), True),
-    "digital": ("{what} laptops and tablets", "devices", (0.0005, 0.01), True),
+    "staff": ("{what} staff time", "fte", (0.00003, 0.0002), False),
+    "volunteers": ("{what} volunteers", "volunteers", (0.0003, 0.002), True),
+    "digital": ("{what} laptops and tablets", "items", (0.0005, 0.01), True),
 }
+ILS_PER_EUR = 3.8  # communities with a Hebrew name budget in shekels (units/ils-per-year)
+SPLIT_SHARE = 0.3  # share of communities with one used resource recorded as three parts
 _PROVIDERS = {"funding": ("public", "private"), "volunteers": ("social",)}  # likely sectors
 
 # Evidence and dialogue criteria per purpose and per dialogue kind.
@@ -554,6 +560,7 @@ class _Builder:
 
     def __init__(self, seed: int, i: int, history: _History) -> None:
         self.rng = rng = Random(f"{seed}:{i}")
+        self.seed, self.i = seed, i
         rows, strata = _block(seed, i // BLOCK)
         self.on = rows[i % BLOCK]
         self._identity(seed, i, history, strata[i % BLOCK])
@@ -650,7 +657,43 @@ class _Builder:
         self._evidence()
         self._answers()
         self._emit()
+        self._split_a_resource(self.seed, self.i)
         return DemoCommunity(self.id, self.label, self.triples)
+
+    def _split_a_resource(self, seed: int, i: int) -> None:
+        """In some communities, one resource that something mobilises is recorded as three parts
+        (the budget of three departments, say): the same kind, unit, availability and provider, the
+        amount split exactly, each part mobilised wherever the whole was. The totals per kind and
+        unit stay the same (docs/resources.md). Its own random stream: nothing else changes."""
+        rng = Random(f"{seed}:split:{i}")
+        if rng.random() >= SPLIT_SHARE:
+            return
+        used = {t.object for t in self.triples if t.predicate == P_MOBILISES}
+        candidates = [r for r in self.resources if r.node in used]
+        if not candidates:
+            return
+        r = rng.choice(candidates)
+        whole = Decimal(r.data["amount"])
+        third = (whole / 3).quantize(Decimal("1") if "." not in r.data["amount"] else Decimal("0.01"), ROUND_DOWN)
+        amounts = [third, third, whole - 2 * third]
+        parts = [r.node] + [NamedNode(f"{r.node.value}-part-{n}") for n in (2, 3)]
+        label = NamedNode(RDFS + "label")
+        out: list[Triple] = []
+        for t in self.triples:
+            if t.subject == r.node:
+                for n, (part, amount) in enumerate(zip(parts, amounts), start=1):
+                    if t.predicate == P_AMOUNT:
+                        out.append(Triple(part, t.predicate, Literal(str(amount), datatype=X_DEC)))
+                    elif t.predicate == label:
+                        out.append(Triple(part, label, Literal(f"{t.object.value} (part {n} of 3)",
+                                                               language=t.object.language)))
+                    else:
+                        out.append(Triple(part, t.predicate, t.object))
+            elif t.object == r.node:
+                out.extend(Triple(t.subject, t.predicate, part) for part in parts)
+            else:
+                out.append(t)
+        self.triples[:] = out
 
     def _partners(self) -> None:
         rng, pop = self.rng, self.population
@@ -714,7 +757,9 @@ class _Builder:
             r = self._new("resources", template.format(what=provider.label))
             amount = pop * math.exp(rng.uniform(math.log(lo), math.log(hi))) / max(1, n / 5)
             potential = rng.random() < 0.3
-            text = str(max(1, round(amount))) if integer else f"{max(0.1, amount):.{1 if unit == 'FTE' else 2}f}"
+            if kind == "funding" and self.hebrew:
+                unit, amount = "ils-per-year", amount * ILS_PER_EUR
+            text = str(max(1, round(amount))) if integer else f"{max(0.1, amount):.{1 if unit == 'fte' else 2}f}"
             r.data.update(kind=kind, unit=unit, amount=text, provider=provider,
                           availability="potential" if potential else "available")
             self.resources.append(r)
@@ -1150,7 +1195,7 @@ class _Builder:
             add(Triple(s, P_AVAILABILITY, C["availability"][d["availability"]]))
             add(Triple(s, P_KIND, C["resource-kinds"][d["kind"]]))
             add(Triple(s, P_AMOUNT, Literal(d["amount"], datatype=X_DEC)))
-            add(Triple(s, P_UNIT, Literal(d["unit"])))
+            add(Triple(s, P_UNIT, C["units"][d["unit"]]))
             add(Triple(s, P_PROVIDED_BY, d["provider"].node))
 
         for n in self.needs:

@@ -32,6 +32,8 @@ CONTRACT_SCHEMES = {
                  "entrepreneurship", "reflection", "value-debate", "visibility", "policy", "sharing"},
     "dialogue-kinds": {"value-debate", "critical-reflection", "expert-review", "peer-visit",
                        "public-consultation"},
+    "units": {"ils-per-year", "eur-per-year", "usd-per-year", "gbp-per-year", "m2", "fte", "volunteers",
+              "volunteer-hours-per-year", "items", "hours-per-week"},
 }
 CRITERIA = {"balances", "change", "diversity", "dynamics", "inclusion", "infrastructures",
             "innovation", "learning", "needs", "opportunities", "outreach", "participation",
@@ -43,9 +45,10 @@ PROPERTY_SCHEME = {
     "sector": "sectors", "bridges": "sectors", "field": "fields", "inclusionNeed": "inclusion-needs",
     "learningMode": "learning-modes", "availability": "availability", "resourceKind": "resource-kinds",
     "status": "initiative-status", "engagement": "engagement", "stage": "stages", "level": "levels",
-    "depth": "depth", "purpose": "purposes", "dialogueKind": "dialogue-kinds",
+    "depth": "depth", "purpose": "purposes", "dialogueKind": "dialogue-kinds", "unit": "units",
 }
 LCC = "https://w3id.org/lcc#"
+UNITS = "https://w3id.org/lcc/units/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 P = sparql_prefixes()
 
@@ -262,9 +265,10 @@ def test_partners_and_resources_scale_with_population() -> None:
     for c in demo.generate(100, seed=0):
         pop = int(next(t.object.value for t in c.triples if t.predicate.value == LCC + "population"))
         partners = sum(1 for t in c.triples if t.predicate.value.endswith("#type") and t.object.value == LCC + "Partner")
-        euro = {t.subject for t in c.triples if t.object == Literal("EUR/year")}
-        funding = sum(float(t.object.value) for t in c.triples
-                      if t.predicate.value == LCC + "amount" and t.subject in euro)
+        rate = {t.subject: {UNITS + "eur-per-year": 1.0, UNITS + "ils-per-year": 1 / demo.ILS_PER_EUR}[t.object.value]
+                for t in c.triples if t.object.value in (UNITS + "eur-per-year", UNITS + "ils-per-year")}
+        funding = sum(float(t.object.value) * rate[t.subject] for t in c.triples
+                      if t.predicate.value == LCC + "amount" and t.subject in rate)
         rows.append((pop, partners, funding))
     rows.sort()
     small, big = rows[:5], rows[-5:]
@@ -433,6 +437,91 @@ def test_write_to_a_stream_and_refuse_unknown_formats(twelve: list[demo.DemoComm
 def test_free_text_is_plain_strings(store: Store) -> None:
     rows = list(store.query(P + """
         SELECT DISTINCT ?p (DATATYPE(?o) AS ?dt) WHERE { GRAPH ?g {
-          VALUES ?p { lcc:agenda lcc:lesson lcc:text lcc:unit } ?s ?p ?o } }"""))
-    assert {r["p"].value.removeprefix(LCC) for r in rows} == {"agenda", "lesson", "text", "unit"}
+          VALUES ?p { lcc:agenda lcc:lesson lcc:text } ?s ?p ?o } }"""))
+    assert {r["p"].value.removeprefix(LCC) for r in rows} == {"agenda", "lesson", "text"}
     assert {r["dt"].value for r in rows} == {XSD + "string"}
+
+
+# ---------------------------------------------------------------- resources as quantities
+
+
+def _measures() -> dict[str, set[str]]:
+    """Unit IRI -> the resource kinds it measures, read from the shipped vocabularies."""
+    from lcc_graph.resources import ontology_files
+
+    vocab = [p for p in ontology_files() if p.name == "vocabularies.ttl"]
+    store = Store()
+    store.load(path=str(vocab[0]), format=RdfFormat.TURTLE)
+    out: dict[str, set[str]] = {}
+    for r in store.query(P + "SELECT ?u ?k WHERE { ?u skos:inScheme <https://w3id.org/lcc/units/> ; lcc:measuresKind ?k }"):
+        out.setdefault(r["u"].value, set()).add(r["k"].value)
+    return out
+
+
+def test_every_amount_has_one_unit_of_the_scheme_that_fits_its_kind() -> None:
+    measures = _measures()
+    units_seen = set()
+    for c in demo.generate(60, seed=0):
+        props: dict = {}
+        for t in c.triples:
+            props.setdefault(t.subject, {}).setdefault(t.predicate.value.removeprefix(LCC), []).append(t.object)
+        resources = [p for p in props.values() if "amount" in p]
+        assert resources and all(len(p["amount"]) == 1 and len(p.get("unit", [])) == 1 for p in resources), c.id
+        for p in resources:
+            unit, [kind] = p["unit"][0].value, [k.value for k in p["resourceKind"]]
+            assert kind in measures.get(unit, set()), (c.id, unit, kind)
+            units_seen.add(unit.removeprefix(UNITS))
+    assert units_seen == {"ils-per-year", "eur-per-year", "m2", "fte", "volunteers", "items"}
+
+
+def _totals(c: demo.DemoCommunity) -> dict[tuple[str, str, str], "Decimal"]:
+    from decimal import Decimal
+
+    props: dict = {}
+    for t in c.triples:
+        props.setdefault(t.subject, {})[t.predicate.value.removeprefix(LCC)] = t.object.value
+    out: dict = {}
+    for p in props.values():
+        if "amount" in p:
+            key = (p["availability"], p["resourceKind"], p["unit"])
+            out[key] = out.get(key, Decimal(0)) + Decimal(p["amount"])
+    return out
+
+
+def test_amounts_are_realistic_for_the_population() -> None:
+    """Per 1,000 inhabitants, whatever the size (shekels at demo.ILS_PER_EUR): funding 500-20,000 EUR
+    a year (a 50,000-inhabitant town: 25,000 to 1,000,000, mostly 10^5 to 10^6), 1-50 m2 (hundreds
+    to thousands), 0.01-0.3 FTE (a few), 0.1-3 volunteers (tens)."""
+    per_1000 = {"eur-per-year": (500, 20_000), "m2": (1, 50), "fte": (0.01, 0.3), "volunteers": (0.1, 3)}
+    for c in demo.generate(60, seed=0):
+        pop = int(next(t.object.value for t in c.triples if t.predicate.value == LCC + "population"))
+        if pop < 5_000:  # a village's single volunteer or room rounds up
+            continue
+        by_unit: dict[str, float] = {}
+        for (_, _, unit), amount in _totals(c).items():
+            slug = unit.removeprefix(UNITS)
+            value = float(amount) / demo.ILS_PER_EUR if slug == "ils-per-year" else float(amount)
+            slug = "eur-per-year" if slug == "ils-per-year" else slug
+            by_unit[slug] = by_unit.get(slug, 0.0) + value
+        assert {"eur-per-year", "m2", "fte"} <= set(by_unit), c.id  # every community has these three
+        for slug, (lo, hi) in per_1000.items():
+            if slug in by_unit:
+                assert lo <= by_unit[slug] * 1000 / pop <= hi, (c.id, pop, slug, by_unit[slug])
+
+
+def test_some_communities_record_a_resource_in_three_parts_with_the_same_totals() -> None:
+    """A split resource's parts add up exactly to what the whole would have been."""
+    split = 0
+    for i, c in enumerate(demo.generate(24, seed=0)):
+        parts = {t.subject.value for t in c.triples if t.subject.value.endswith(("-part-2", "-part-3"))}
+        if not parts:
+            continue
+        split += 1
+        whole = sorted(parts)[0].rsplit("-part-", 1)[0]
+        labels = {t.object.value for t in c.triples
+                  if t.subject.value.startswith(whole) and t.predicate.value.endswith("#label")}
+        assert {label.rsplit(" (part ", 1)[1] for label in labels} == {"1 of 3)", "2 of 3)", "3 of 3)"}
+        mobilisers = {(t.subject, t.object.value) for t in c.triples if t.predicate.value == LCC + "mobilises"
+                      and t.object.value.startswith(whole)}
+        assert mobilisers and len(mobilisers) % 3 == 0  # every part wherever the whole was
+    assert 3 <= split <= 15

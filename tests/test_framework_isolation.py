@@ -141,7 +141,7 @@ def test_the_framework_terms_derived_from_the_ontology_are_the_reviewed_ones():
         SKOS + c for c in ("Concept", "ConceptScheme", "Collection")}
     assert terms.relations == {LCC + p for p in ("statement", "answeredBy", "computedBy", "qualitative", "rank",
                                                    "definingStatement", "introducedIn", "retiredIn", "valueProperty",
-                                                   "valueScheme", "hint")}
+                                                   "valueScheme", "hint", "measuresKind")}
     community_classes = {LCC + c for c in ("Community", "Partner", "Partnership", "Infrastructure", "Initiative",
                                            "CitizenGroup", "Need", "Resource", "Policy", "Dialogue", "Evidence",
                                            "DialogueAnswer")}

@@ -422,6 +422,42 @@ def test_scheme_has_the_fixed_slugs(graph: Graph, scheme: str):
         assert str(c).startswith(str(iri))
 
 
+# The units of DESIGN.md ("Rules learned in turn 2") and the resource kinds each measures.
+UNIT_KINDS = {
+    "ils-per-year": {"funding"}, "eur-per-year": {"funding"}, "usd-per-year": {"funding"},
+    "gbp-per-year": {"funding"}, "m2": {"space"}, "fte": {"staff"}, "volunteers": {"volunteers"},
+    "volunteer-hours-per-year": {"volunteers"}, "items": {"digital"}, "hours-per-week": {"space", "digital"},
+}
+
+
+def test_units_are_concepts_measuring_resource_kinds_with_three_labels(graph: Graph):
+    scheme = URIRef(f"{BASE}units/")
+    assert (scheme, RDF.type, SKOS.ConceptScheme) in graph
+    _assert_three_labels(graph, scheme)
+    assert (LCC.unit, LCC.valueScheme, scheme) in graph and (LCC.unit, RDFS.range, SKOS.Concept) in graph
+    assert (LCC.unit, RDF.type, OWL.ObjectProperty) in graph
+    kinds_scheme = URIRef(f"{BASE}resource-kinds/")
+    measured = {}
+    for unit in graph.subjects(SKOS.inScheme, scheme):
+        slug = str(unit)[len(str(scheme)):]
+        assert [str(n) for n in graph.objects(unit, SKOS.notation)] == [slug]
+        assert "en" in _langs(graph, unit, SKOS.definition)
+        _assert_three_labels(graph, unit)
+        kinds = set(graph.objects(unit, LCC.measuresKind))
+        assert kinds and all((k, SKOS.inScheme, kinds_scheme) in graph for k in kinds), f"{unit}: no kind"
+        measured[slug] = {str(k).rsplit("/", 1)[1] for k in kinds}
+    assert measured == UNIT_KINDS
+    # every kind can be measured; money is {iso4217}-per-year
+    assert set().union(*measured.values()) == set(SCHEME_SLUGS["resource-kinds"])
+    assert all(re.fullmatch(r"[a-z]{3}-per-year", s) for s, k in measured.items() if k == {"funding"})
+
+
+def test_measures_kind_is_a_framework_relation_uploads_cannot_state():
+    from lcc_graph.ownership import framework_terms
+
+    assert str(LCC.measuresKind) in framework_terms().relations
+
+
 def test_stages_are_lcc_stages(graph: Graph):
     for slug in SCHEME_SLUGS["stages"]:
         assert (URIRef(f"{BASE}stages/{slug}"), RDF.type, LCC.Stage) in graph

@@ -285,16 +285,50 @@ def test_community_context(store):
     ]
 
 
+RESOURCES_ALPHA = [  # alpha: 10,000 inhabitants
+    ("funding", "eur-per-year", "1", Decimal(20000), Decimal(0), Decimal(2000)),
+    ("space", "m2", "1", Decimal(300), Decimal(0), Decimal(30)),
+    ("staff", "fte", "1", Decimal(0), Decimal(2), Decimal(0)),
+    ("volunteers", "volunteers", "1", Decimal(10), Decimal(0), Decimal(1)),
+]
+
+
+def _resource_rows(rows: list[dict[str, str]]) -> list[tuple]:
+    return [(r["kind"].rsplit("/", 1)[1], r["unit"].removeprefix("https://w3id.org/lcc/units/"), r["resources"],
+             Decimal(r["available"]), Decimal(r["potential"]), Decimal(r["availablePerThousandInhabitants"]))
+            for r in rows]
+
+
 def test_community_resources(store):
-    rows = run(store, "community-resources", community=ALPHA)
-    got = [(r["availability"].rsplit("/", 1)[1], r["kind"].rsplit("/", 1)[1], r["unit"], r["resources"],
-            Decimal(r["totalAmount"]), Decimal(r["amountPerThousandInhabitants"])) for r in rows]
-    assert got == [
-        ("available", "funding", "EUR/year", "1", Decimal(20000), Decimal(2000)),
-        ("available", "space", "m2", "1", Decimal(300), Decimal(30)),
-        ("available", "volunteers", "people", "1", Decimal(10), Decimal(1)),
-        ("potential", "staff", "FTE", "1", Decimal(2), Decimal("0.2")),
-    ]
+    assert _resource_rows(run(store, "community-resources", community=ALPHA)) == RESOURCES_ALPHA
+    every = run(store, "community-resources")
+    assert _resource_rows(every) == RESOURCES_ALPHA + [  # beta: 2,000 inhabitants, a potential grant only
+        ("funding", "eur-per-year", "1", Decimal(0), Decimal(5000), Decimal(0))]
+    assert [r["community"] for r in every] == [ALPHA] * 4 + [BETA]
+
+
+def test_community_resources_do_not_change_when_a_resource_is_split(tmp_path):
+    """alpha's 20,000 EUR budget as three parts (6,000.50 + 6,999.50 + 7,000) and its 300 m2 as
+    three equal parts of 100: the same amounts and amounts per 1,000 inhabitants, more resources."""
+    amount = ox.NamedNode("https://w3id.org/lcc#amount")
+    parts = {A + "r1": ["6000.50", "6999.50", "7000.0"], A + "r2": ["100.0"] * 3}
+    quads = []
+    for q in ox.parse(path=str(DATA / "communities.trig"), format=ox.RdfFormat.TRIG):
+        if q.subject.value not in parts:
+            quads.append(q)
+            continue
+        for n, value in enumerate(parts[q.subject.value]):
+            obj = ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
+            quads.append(ox.Quad(ox.NamedNode(f"{q.subject.value}-{n}"), q.predicate,
+                                 obj if q.predicate == amount else q.object, q.graph_name))
+    s = _store(tmp_path / "store")
+    try:
+        s.raw.bulk_extend(quads)
+        rows = _resource_rows(run(s, "community-resources", community=ALPHA))
+    finally:
+        s.close()
+    assert [r[:2] + r[3:] for r in rows] == [r[:2] + r[3:] for r in RESOURCES_ALPHA]
+    assert [r[2] for r in rows] == ["3", "3", "1", "1"]
 
 
 def test_dialogues(store):

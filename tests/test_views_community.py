@@ -85,9 +85,62 @@ def test_list_has_the_fixture_with_counts_and_totals(fx):
                            "citizenGroups": 2, "needs": 1, "resources": 3, "policies": 1, "dialogues": 1,
                            "evidence": 1, "dialogueAnswers": 1}
     assert c["resources"]["available"] == {"count": 2, "totals": [
-        {"kind": "funding", "unit": "EUR/year", "count": 2, "amount": 1500.5}]}
+        {"kind": "funding", "unit": "eur-per-year", "unitLabel": "Euros per year", "count": 2, "amount": 1500.5}]}
     assert c["resources"]["potential"] == {"count": 1, "totals": [
-        {"kind": "space", "unit": "m2", "count": 1, "amount": 200}]}
+        {"kind": "space", "unit": "m2", "unitLabel": "Square metres", "count": 1, "amount": 200}]}
+    assert c["resources"]["quantities"] == FIXTURE_QUANTITIES
+
+
+# Per kind and unit: 1,000.50 + 500 EUR a year available (1,500.5 * 1,000 / 12,345 inhabitants
+# = 121.5472 per 1,000), 200 m2 potential (0 available per 1,000).
+FIXTURE_QUANTITIES = [
+    {"kind": "funding", "unit": "eur-per-year", "unitLabel": "Euros per year", "available": 1500.5,
+     "potential": 0, "per_1000": 121.5472, "count": 2},
+    {"kind": "space", "unit": "m2", "unitLabel": "Square metres", "available": 0, "potential": 200,
+     "per_1000": 0.0, "count": 1},
+]
+
+
+def _split(triples: list[ox.Triple], resource: str, amounts: list[str]) -> list[ox.Triple]:
+    """The resource replaced by parts (same properties, the given amounts), each mobilised and
+    supported wherever the resource was."""
+    node = ox.NamedNode(C + resource)
+    amount = ox.NamedNode(namespaces.LCC + "amount")
+    parts = [ox.NamedNode(f"{C}{resource}-part-{n}") for n in range(1, len(amounts) + 1)]
+    out = [t for t in triples if t.subject != node and t.object != node]
+    for part, value in zip(parts, amounts):
+        for t in triples:
+            if t.subject == node:
+                obj = ox.Literal(value, datatype=ox.NamedNode(namespaces.XSD + "decimal")) if t.predicate == amount else t.object
+                out.append(ox.Triple(part, t.predicate, obj))
+            elif t.object == node:
+                out.append(ox.Triple(t.subject, t.predicate, part))
+    return out
+
+
+def test_splitting_a_resource_into_parts_changes_no_amount(tmp_path):
+    """The budget (1,000.50 EUR a year) as three equal parts of 333.50, the hall (200 m2) as
+    100 + 50 + 50: the totals, potentials and amounts per 1,000 inhabitants stay exactly the same;
+    only the number of resources changes."""
+    from lcc_graph.communities import replace_community
+    from lcc_graph.framework import install_framework
+    from lcc_graph.store import open_stores
+    from lcc_graph.views.community import get_community, list_communities
+
+    data = _split(_split(fixture_triples(), "resources/budget", ["333.50"] * 3), "resources/hall", ["100", "50", "50"])
+    s = open_stores(tmp_path / "data")
+    try:
+        install_framework(s.public)
+        replace_community(s.public, "fixture", data)
+        [c] = list_communities(s)
+        split = [{**q, "count": None} for q in c["resources"]["quantities"]]
+        assert split == [{**q, "count": None} for q in FIXTURE_QUANTITIES]
+        assert [q["count"] for q in c["resources"]["quantities"]] == [4, 3]
+        assert get_community(s, "fixture")["resources"]["quantities"] == c["resources"]["quantities"]
+        assert c["resources"]["available"]["totals"][0]["amount"] == 1500.5
+        assert c["resources"]["potential"]["totals"][0]["amount"] == 200
+    finally:
+        s.close()
 
 
 def test_list_refuses_an_unknown_sort(fx):
@@ -184,7 +237,10 @@ def test_profile_resources_policies_dialogues_evidence_answers(profile):
     items = {r["label"]: r for r in resources["items"]}
     assert len(items) == 3
     assert items["School learning budget"]["amount"] == 1000.5
-    assert items["School learning budget"]["unit"] == "EUR/year"
+    assert items["School learning budget"]["unit"] == "eur-per-year"
+    assert items["School learning budget"]["unitLabel"] == "Euros per year"
+    assert items["Library hall"]["unit"] == "m2"
+    assert resources["quantities"] == FIXTURE_QUANTITIES
     assert items["Library hall"]["availability"]["slug"] == "potential"
     assert items["Library hall"]["kind"]["slug"] == "space"
     assert items["Bank community grant"]["providedBy"][0]["iri"] == BANK

@@ -37,6 +37,7 @@ PREFIX depth: <https://w3id.org/lcc/depth/>
 PREFIX status: <https://w3id.org/lcc/initiative-status/>
 PREFIX avail: <https://w3id.org/lcc/availability/>
 PREFIX kind: <https://w3id.org/lcc/resource-kinds/>
+PREFIX unit: <https://w3id.org/lcc/units/>
 PREFIX dk: <https://w3id.org/lcc/dialogue-kinds/>
 PREFIX stage: <https://w3id.org/lcc/stages/>
 PREFIX crit: <https://w3id.org/lcc/criteria/>
@@ -319,6 +320,19 @@ STRUCTURE: list[Case] = [
          "Resource-amount-number", "budget", '"a lot"'),
     Case("negative amount", swap("ex:budget", "lcc:amount", "15000.0", "-0.5"),
          "Resource-amount-minimum", "budget", '"-0.5"^^<http://www.w3.org/2001/XMLSchema#decimal>'),
+    Case("two units", add("ex:budget lcc:unit unit:ils-per-year"), "Resource-unit", "budget"),
+    Case("unit as text", swap("ex:budget", "lcc:unit", "unit:eur-per-year", '"EUR/year"'),
+         "Resource-unit-scheme", "budget", '"EUR/year"'),
+    Case("unit from another scheme", swap("ex:budget", "lcc:unit", "unit:eur-per-year", "kind:funding"),
+         "Resource-unit-scheme", "budget", "https://w3id.org/lcc/resource-kinds/funding"),
+    Case("amount without unit", drop("ex:budget lcc:unit unit:eur-per-year"), "Amount-unit", "budget"),
+    Case("amount without unit on a resource without class", both(drop("ex:budget lcc:unit unit:eur-per-year"),
+                                                                 drop("ex:budget a lcc:Resource")),
+         "Amount-unit", "budget"),
+    Case("unit that does not measure the kind", swap("ex:budget", "lcc:unit", "unit:eur-per-year", "unit:m2"),
+         "ResourceUnitFitsKind", "budget", "https://w3id.org/lcc/units/m2"),
+    Case("kind changed under its unit", swap("ex:volunteers", "lcc:resourceKind", "kind:volunteers", "kind:staff"),
+         "ResourceUnitFitsKind", "volunteers", "https://w3id.org/lcc/units/volunteers"),
     Case("provided by a need", swap("ex:budget", "lcc:providedBy", "ex:bank", "ex:need1"),
          "Resource-providedBy", "budget", "need1"),
     Case("adopted by a group", add("ex:policy1 lcc:adoptedBy ex:youth"), "Policy-adoptedBy", "policy1", "youth"),

@@ -36,8 +36,15 @@ LIST_EXAMPLE = {"count": 1, "sort": "label", "order": "asc", "communities": [{
     "counts": {"partners": 5, "partnerships": 3, "infrastructures": 1, "initiatives": 2, "citizenGroups": 2,
                "needs": 1, "resources": 3, "policies": 1, "dialogues": 1, "evidence": 1, "dialogueAnswers": 1},
     "resources": {
-        "available": {"count": 2, "totals": [{"kind": "funding", "unit": "EUR/year", "count": 2, "amount": 1500.5}]},
-        "potential": {"count": 1, "totals": [{"kind": "space", "unit": "m2", "count": 1, "amount": 200}]}},
+        "available": {"count": 2, "totals": [{"kind": "funding", "unit": "eur-per-year", "unitLabel": "Euros per year",
+                                              "count": 2, "amount": 1500.5}]},
+        "potential": {"count": 1, "totals": [{"kind": "space", "unit": "m2", "unitLabel": "Square metres",
+                                              "count": 1, "amount": 200}]},
+        "quantities": [
+            {"kind": "funding", "unit": "eur-per-year", "unitLabel": "Euros per year", "available": 1500.5,
+             "potential": 0, "per_1000": 121.5472, "count": 2},
+            {"kind": "space", "unit": "m2", "unitLabel": "Square metres", "available": 0, "potential": 200,
+             "per_1000": 0.0, "count": 1}]},
 }]}
 PROFILE_EXAMPLE = {
     "id": "riverside", "iri": "https://w3id.org/lcc/communities/riverside", "label": "Riverside",

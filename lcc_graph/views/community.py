@@ -158,13 +158,15 @@ SELECT ?c ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {{
 def _resources_query(community_terms: list[str] | None) -> str:
     values = values_block("c", community_terms) if community_terms is not None else ""
     return sparql_prefixes() + f"""
-SELECT ?c ?availability ?kind ?unit (COUNT(DISTINCT ?r) AS ?n) (SUM(?amount) AS ?total) WHERE {{
+SELECT ?c ?availability ?kind ?unit (COUNT(DISTINCT ?r) AS ?n) (SUM(?amount) AS ?total)
+       (SAMPLE(?pop) AS ?population) WHERE {{
   {values}
   ?r lcc:community ?c ; a lcc:Resource .
   OPTIONAL {{ ?r lcc:availability ?availability }}
   OPTIONAL {{ ?r lcc:resourceKind ?kind }}
   OPTIONAL {{ ?r lcc:unit ?unit }}
   OPTIONAL {{ ?r lcc:amount ?amount }}
+  OPTIONAL {{ ?c lcc:population ?pop }}
 }} GROUP BY ?c ?availability ?kind ?unit"""
 
 
@@ -192,30 +194,73 @@ def community_counts(stores: Stores, community_terms: list[str] | None = None) -
     return out
 
 
-def _empty_resources() -> dict[str, dict[str, Any]]:
-    return {a: {"count": 0, "totals": []} for a in ("available", "potential")}
+def _empty_resources() -> dict[str, Any]:
+    return {"available": {"count": 0, "totals": []}, "potential": {"count": 0, "totals": []}, "quantities": []}
 
 
-def resource_totals(stores: Stores, community_terms: list[str] | None = None) -> dict[str, dict[str, Any]]:
-    """Community IRI -> available and potential resources: count and amount per kind and unit.
+def _unit_slug(term: ox.NamedNode | ox.Literal) -> str:
+    """A unit concept's slug (units/eur-per-year: eur-per-year); the text of a unit stored as a
+    string before units were concepts."""
+    return (framework_slug(term.value) or _local_name(term.value)) if isinstance(term, ox.NamedNode) else term.value
 
-    Amounts are summed only within one kind and unit (euros are never added to square metres).
+
+def per_thousand(amount: int | float | None, population: int | None) -> float | None:
+    """An amount per 1,000 inhabitants (4 decimals), None without a positive population."""
+    if amount is None or not population or population <= 0:
+        return None
+    return round(amount * 1000 / population, 4)
+
+
+def resource_totals(stores: Stores, community_terms: list[str] | None = None, lang: str = "en",
+                    labels: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """Community IRI -> its resources as quantities.
+
+    ``available`` and ``potential``: the number of resources and, per kind and unit, their
+    count and summed amount. ``quantities``: per kind and unit concept, the total available and
+    potential amount, the available amount per 1,000 inhabitants (``per_1000``), the unit's slug
+    and label and the number of resources. Amounts are summed only within one kind and unit
+    (euros are never added to square metres, nor to shekels), so splitting a resource into parts
+    changes no amount, only ``count``. Resources without a unit concept or an amount are counted
+    in ``available``/``potential`` but have no quantity (docs/resources.md).
     """
+    if labels is None:
+        labels = concept_labels(stores, lang)
     out: dict[str, dict[str, Any]] = defaultdict(_empty_resources)
+    quantities: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
+    populations: dict[str, int | None] = {}
     for row in stores.query_public(_resources_query(community_terms)).rows():
+        iri = row["c"].value
         availability = framework_slug(row["availability"].value) if "availability" in row else None
-        bucket = out[row["c"].value].setdefault(availability or "unspecified", {"count": 0, "totals": []})
+        bucket = out[iri].setdefault(availability or "unspecified", {"count": 0, "totals": []})
         n = _int(row["n"]) or 0
+        kind = framework_slug(row["kind"].value) if "kind" in row else None
+        unit = row["unit"] if "unit" in row else None
+        amount = _number(row.get("total")) if "total" in row else None
         bucket["count"] += n
         bucket["totals"].append({
-            "kind": framework_slug(row["kind"].value) if "kind" in row else None,
-            "unit": row["unit"].value if "unit" in row else None,
+            "kind": kind,
+            "unit": _unit_slug(unit) if unit is not None else None,
+            "unitLabel": labels.get(unit.value) if isinstance(unit, ox.NamedNode) else None,
             "count": n,
-            "amount": _number(row.get("total")) if "total" in row else None,
+            "amount": amount,
         })
-    for by_availability in out.values():
-        for bucket in by_availability.values():
-            bucket["totals"].sort(key=lambda t: (t["kind"] or "~", t["unit"] or "~"))
+        populations[iri] = _int(row.get("population"))
+        if kind is None or not isinstance(unit, ox.NamedNode) or amount is None:
+            continue
+        q = quantities[iri].setdefault((kind, unit.value), {
+            "kind": kind, "unit": _unit_slug(unit), "unitLabel": labels.get(unit.value) or _unit_slug(unit),
+            "available": 0, "potential": 0, "per_1000": None, "count": 0})
+        if availability in ("available", "potential"):
+            q[availability] += amount
+        q["count"] += n
+    for iri, by_availability in out.items():
+        for key, bucket in by_availability.items():
+            if key != "quantities":
+                bucket["totals"].sort(key=lambda t: (t["kind"] or "~", t["unit"] or "~"))
+        items = sorted(quantities[iri].values(), key=lambda q: (q["kind"], q["unit"]))
+        for q in items:
+            q["per_1000"] = per_thousand(q["available"], populations.get(iri))
+        by_availability["quantities"] = items
     return out
 
 
@@ -254,8 +299,8 @@ def list_communities(stores: Stores, lang: str = "en", sort: str = "label",
         if "p" in row:
             entry[row["p"].value].append(row["o"])
     counts = community_counts(stores)
-    resources = resource_totals(stores)
     concepts = concept_labels(stores, lang)
+    resources = resource_totals(stores, labels=concepts)
     items = []
     for iri, p in props.items():
         stage = next(iter(p.get(LCC + "stage", [])), None)
@@ -434,7 +479,8 @@ def _resources(g: _Graph) -> list[dict[str, Any]]:
         "availability": g.ref1(s, "availability"),
         "kind": g.ref1(s, "resourceKind"),
         "amount": _number(g.one(s, "amount")),
-        "unit": g.text(s, "unit"),
+        "unit": _unit_slug(g.one(s, "unit")) if g.one(s, "unit") is not None else None,
+        "unitLabel": (g.ref1(s, "unit") or {}).get("label"),
         "providedBy": g.refs(s, "providedBy"),
     } for s in g.of_class("Resource")]
 
@@ -534,7 +580,7 @@ def get_community(stores: Stores, community_id: str, lang: str = "en") -> dict[s
     sections = _sections(g)
     resources = _resources(g)
     counts = community_counts(stores, [term]).get(iri, _empty_counts())
-    totals = resource_totals(stores, [term]).get(iri, _empty_resources())
+    totals = resource_totals(stores, [term], lang).get(iri, _empty_resources())
     labels = {lit.language or "": lit.value for lit in g.labels.get(iri, [])}
     return {
         "id": community_id,
