@@ -273,6 +273,25 @@ SILENT: list[Case] = [
     Case("no policy supporting an infrastructure, but no infrastructure", NO_INFRASTRUCTURE,
          "policy-making-no-infrastructure", "clean"),
     Case("potential resource unused", "", "opportunities-resource-unused", "volunteers"),
+    # structure near misses: units (shapes/structure.ttl, docs/resources.md)
+    Case("a resource without an amount needs no unit",
+         drop("ex:budget lcc:amount 15000.0", "ex:budget lcc:unit unit:eur-per-year"), "Amount-unit", "budget"),
+    Case("the same unit on two resources",
+         add("ex:grant a lcc:Resource", "ex:grant lcc:community c:clean", "ex:grant lcc:resourceKind kind:funding",
+             "ex:grant lcc:amount 500", "ex:grant lcc:unit unit:eur-per-year"), "Resource-unit", "budget"),
+    Case("another currency of the scheme", swap("ex:budget", "lcc:unit", "unit:eur-per-year", "unit:ils-per-year"),
+         "Resource-unit-scheme", "budget"),
+    Case("volunteer hours measure volunteers",
+         swap("ex:volunteers", "lcc:unit", "unit:volunteers", "unit:volunteer-hours-per-year"),
+         "ResourceUnitFitsKind", "volunteers"),
+    Case("hours per week measure digital means",
+         both(swap("ex:volunteers", "lcc:resourceKind", "kind:volunteers", "kind:digital"),
+              swap("ex:volunteers", "lcc:unit", "unit:volunteers", "unit:hours-per-week")),
+         "ResourceUnitFitsKind", "volunteers"),
+    Case("a unit as text is the scheme shape's result only", swap("ex:budget", "lcc:unit", "unit:eur-per-year", '"m2"'),
+         "ResourceUnitFitsKind", "budget"),
+    Case("a kind outside its scheme is the scheme shape's result only",
+         swap("ex:budget", "lcc:resourceKind", "kind:funding", "avail:available"), "ResourceUnitFitsKind", "budget"),
 ]
 
 # ---- structure shapes: each violation is caught by its own shape, on this focus node
