@@ -110,7 +110,7 @@ def profiles(stores) -> dict[str, Profile]:
     return out
 
 
-def _standardised(all_profiles: Mapping[str, Profile]) -> dict[str, dict[object, float]]:
+def standardised(all_profiles: Mapping[str, Profile]) -> dict[str, dict[object, float]]:
     """Each community's dimensions as z-scores over the communities that have them."""
     raw: dict[str, dict[object, float]] = {
         iri: {"population": math.log(p.population), **{k: math.log1p(v) for k, v in p.per_1000.items()}}
@@ -135,7 +135,7 @@ def distance(a: Mapping[object, float], b: Mapping[object, float]) -> float:
 
 def peer_group(all_profiles: Mapping[str, Profile], community: str, k: int = DEFAULT_K) -> PeerGroup:
     """The k communities nearest to ``community`` (which must be in ``all_profiles``)."""
-    z = _standardised(all_profiles)
+    z = standardised(all_profiles)
     if community not in z:
         return PeerGroup(community, k, (), len(all_profiles))
     me = z[community]

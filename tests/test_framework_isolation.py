@@ -14,7 +14,7 @@ import pytest
 from lcc_graph.answers import record_answer
 from lcc_graph.communities import replace_community
 from lcc_graph.errors import NotFound, OwnershipError
-from lcc_graph.namespaces import LCC, OWL, RDF, RDFS, SKOS, community_base
+from lcc_graph.namespaces import LCC, OWL, PROV, RDF, RDFS, SKOS, community_base
 from lcc_graph.ownership import (
     canonical_iri, check_ownership, derive_framework_terms, framework_terms, normalise_iri,
 )
@@ -137,7 +137,7 @@ def test_the_framework_terms_derived_from_the_ontology_are_the_reviewed_ones():
     properties whose every domain is one); a change to the ontology shows here for review."""
     terms = framework_terms()
     assert terms.classes == {LCC + c for c in ("Criterion", "Statement", "FrameworkVersion", "DialogueQuestion",
-                                                 "Indicator", "Query", "Stage")} | {
+                                                 "Indicator", "Query", "Stage")} | {PROV + "Plan"} | {
         SKOS + c for c in ("Concept", "ConceptScheme", "Collection")}
     assert terms.relations == {LCC + p for p in ("statement", "answeredBy", "computedBy", "qualitative", "rank",
                                                    "definingStatement", "introducedIn", "retiredIn", "valueProperty",

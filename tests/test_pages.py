@@ -333,6 +333,12 @@ def test_indicators_show_as_bands_within_the_peer_group_not_a_league_table(clien
     assert shares and all(i["share"] == round(100 * i["count"] / i["base"]) for i in shares)
     assert len(p.find("td", class_="own")) == len(rows)
     assert all(f"{i['count']} of {i['base']} ({i['share']} %)" in p.text for i in shares)
+    # and what its resources predict: one verdict cell per row, the words of each verdict given
+    assert len(p.find("td", class_="verdict")) == len(rows)
+    words = {"above": "above what its resources predict", "as-expected": "as its resources predict",
+             "below": "below what its resources predict"}
+    given = {i["verdict"] for i in body["indicators"] if i["verdict"]}
+    assert given and all(words[v] in p.text for v in given)
     section = p.text[p.text.index("Indicators within the peer group"):]
     section = section[:section.index("Stage and dialogue")]
     others = [c for c in client.get("/communities").json()["communities"] if c["id"] != "birchenmere"]

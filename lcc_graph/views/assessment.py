@@ -12,10 +12,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .. import peers
+from .. import expected, peers
 from ..catalogue import Catalogue, default_catalogue
 from ..errors import NotFound
-from ..indicators import NORMALISATIONS, VALUE_PROPERTIES
+from ..indicators import NORMALISATIONS, VALUE_PROPERTIES, framework_version
 from ..namespaces import check_slug, community_iri, sparql_prefixes
 from ..store.stores import Stores
 from .labels import pick
@@ -91,6 +91,8 @@ def assessment(stores: Stores, community_id: str, lang: str = "en", catalogue: C
         "iri": community_iri(community_id),
         "findings": _findings(stores, me, lang),
         **_indicators(stores, me, community_id, lang, catalogue, peers.clamp_k(k)),
+        "plan": expected.PLAN,
+        "framework_version": framework_version(stores),
         "note": "Indicators are read against the community's own resources; peers are the communities nearest "
                 "in size and resources per inhabitant, shown as percentile bands, never as a ranking.",
     }
@@ -164,7 +166,16 @@ def _indicators(stores: Stores, me: str, community_id: str, lang: str, catalogue
         entry["value"] = entry["values"].get("raw")
         entry["share"] = (round(100 * entry["count"] / entry["base"]) if entry["base"] and entry["count"] is not None
                           else None)
-    group = peers.peer_group(peers.profiles(stores), me_iri, k)
+    profiles = peers.profiles(stores)
+    group = peers.peer_group(profiles, me_iri, k)
+    for iri, said in expected.expectations(stores, me_iri, VALUE_PROPERTIES["raw"], profiles).items():
+        entry = indicators.get(iri)
+        if entry is not None:
+            entry.update(expected=said["expected"], verdict=said["verdict"], verdict_reason=said["reason"])
+    for entry in indicators.values():
+        entry.setdefault("expected", None)
+        entry.setdefault("verdict", None)
+        entry.setdefault("verdict_reason", "the community has no value for this indicator")
     members = [me_iri, *(iri for iri, _ in group.members)]
     values = peers.measurement_values(stores, members, VALUE_PROPERTIES)
     seen: set[str] = set()

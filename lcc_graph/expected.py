@@ -1,0 +1,112 @@
+"""Expected given resources: is an indicator above, as expected or below what a community's
+resources predict?
+
+The plan (``PLAN``, a ``prov:Plan`` in ontology/indicators.ttl; docs/relative-evaluation.md):
+
+1. A community's **resource index** is the mean of its standardised resource dimensions, the same
+   z-scores of log(1 + available amount per 1,000 inhabitants) per kind and unit that choose its
+   peers (:mod:`lcc_graph.peers`). A community that declares no available amount has no index.
+2. For each indicator, a **Theil–Sen line** (the median of the slopes between every pair of
+   points, ``scipy.stats.theilslopes``: robust to a few extreme communities) is fitted over every
+   community with an index and a raw value of that indicator.
+3. The community's **expected** value is the line at its index; its **residual** is its value
+   minus that. The spread is the median absolute deviation of all residuals (x 1.4826, a standard
+   deviation for normal residuals). The **verdict** is ``above`` when the residual is more than
+   one spread above the line, ``below`` when more than one spread below, ``as-expected`` between.
+   With fewer than ``MIN_COMMUNITIES`` points there is no verdict (``null``), and the reason says so.
+
+A resource split into parts has the same total, so the same index and verdict.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from . import peers
+
+PLAN = "https://w3id.org/lcc/plans/theil-sen-resources"
+MIN_COMMUNITIES = 8
+MAD_TO_SD = 1.4826
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One indicator's line over the communities (value = intercept + slope x index), and its spread."""
+
+    slope: float
+    intercept: float
+    spread: float
+    points: int
+
+
+def resource_index(profiles: Mapping[str, peers.Profile]) -> dict[str, float]:
+    """Each community's mean standardised resource dimension (communities with none are left out)."""
+    z = peers.standardised(profiles)
+    out = {}
+    for iri, dims in z.items():
+        resources = [v for dim, v in dims.items() if dim != "population"]
+        if resources:
+            out[iri] = sum(resources) / len(resources)
+    return out
+
+
+def fit(points: list[tuple[float, float]]) -> Fit | None:
+    """The Theil–Sen line through (index, value) points and the spread of its residuals; None
+    with fewer than MIN_COMMUNITIES points."""
+    if len(points) < MIN_COMMUNITIES:
+        return None
+    from scipy.stats import theilslopes
+
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    if max(xs) == min(xs):
+        slope, intercept = 0.0, statistics.median(ys)
+    else:
+        result = theilslopes(ys, xs)
+        slope, intercept = float(result.slope), float(result.intercept)
+    residuals = [y - (intercept + slope * x) for x, y in points]
+    centre = statistics.median(residuals)
+    spread = MAD_TO_SD * statistics.median(abs(r - centre) for r in residuals)
+    return Fit(slope, intercept, spread, len(points))
+
+
+def verdict(value: float, index: float, line: Fit) -> tuple[float, str]:
+    """The expected value at ``index`` and the verdict for ``value``."""
+    expected = line.intercept + line.slope * index
+    residual = value - expected
+    tolerance = max(line.spread, 1e-9 * max(1.0, abs(expected)))
+    if residual > tolerance:
+        return expected, "above"
+    if residual < -tolerance:
+        return expected, "below"
+    return expected, "as-expected"
+
+
+def expectations(stores, community: str, value_property: str,
+                 all_profiles: Mapping[str, peers.Profile] | None = None) -> dict[str, dict]:
+    """Indicator IRI -> {expected, verdict, reason, points} for one community's raw values."""
+    all_profiles = peers.profiles(stores) if all_profiles is None else all_profiles
+    index = resource_index(all_profiles)
+    values = peers.measurement_values(stores, sorted(index) + ([community] if community not in index else []),
+                                      {"raw": value_property})
+    by_indicator: dict[str, dict[str, float]] = {}
+    for (c, indicator, _), v in values.items():
+        by_indicator.setdefault(indicator, {})[c] = v
+    out = {}
+    for indicator, per_community in by_indicator.items():
+        if community not in per_community:
+            continue
+        if community not in index:
+            out[indicator] = {"expected": None, "verdict": None, "points": None,
+                              "reason": "the community declares no available resource with an amount and unit"}
+            continue
+        points = [(index[c], v) for c, v in per_community.items() if c in index]
+        line = fit(points)
+        if line is None:
+            out[indicator] = {"expected": None, "verdict": None, "points": len(points),
+                              "reason": f"fewer than {MIN_COMMUNITIES} communities have this indicator and resources"}
+            continue
+        expected, said = verdict(per_community[community], index[community], line)
+        out[indicator] = {"expected": round(expected, 6), "verdict": said, "points": line.points, "reason": None}
+    return out
