@@ -83,16 +83,38 @@ def verdict(value: float, index: float, line: Fit) -> tuple[float, str]:
     return expected, "as-expected"
 
 
+def _lines(stores, value_property: str, all_profiles: Mapping[str, peers.Profile]):
+    """The resource index, every community's raw values by indicator, and each indicator's line.
+
+    Kept per checkpoint of the public data (``stores.generation()``): the lines depend on every
+    community, not on who asks, so the pages of a thousand communities share one fit until the
+    data next changes. Without a known generation (no query pool) they are fitted every time.
+    """
+    generation = stores.generation() if hasattr(stores, "generation") else None
+    cache = getattr(stores, "_expected_cache", None)
+    if generation is not None and cache is not None and cache[0] == (generation, value_property):
+        return cache[1]
+    index = resource_index(all_profiles)
+    values = peers.measurement_values(stores, sorted(all_profiles), {"raw": value_property})
+    by_indicator: dict[str, dict[str, float]] = {}
+    for (c, indicator, _), v in values.items():
+        by_indicator.setdefault(indicator, {})[c] = v
+    lines = {indicator: fit([(index[c], v) for c, v in per.items() if c in index])
+             for indicator, per in by_indicator.items()}
+    found = (index, by_indicator, lines)
+    if generation is not None:
+        try:
+            stores._expected_cache = ((generation, value_property), found)
+        except AttributeError:
+            pass
+    return found
+
+
 def expectations(stores, community: str, value_property: str,
                  all_profiles: Mapping[str, peers.Profile] | None = None) -> dict[str, dict]:
     """Indicator IRI -> {expected, verdict, reason, points} for one community's raw values."""
     all_profiles = peers.profiles(stores) if all_profiles is None else all_profiles
-    index = resource_index(all_profiles)
-    values = peers.measurement_values(stores, sorted(index) + ([community] if community not in index else []),
-                                      {"raw": value_property})
-    by_indicator: dict[str, dict[str, float]] = {}
-    for (c, indicator, _), v in values.items():
-        by_indicator.setdefault(indicator, {})[c] = v
+    index, by_indicator, lines = _lines(stores, value_property, all_profiles)
     out = {}
     for indicator, per_community in by_indicator.items():
         if community not in per_community:
@@ -101,10 +123,10 @@ def expectations(stores, community: str, value_property: str,
             out[indicator] = {"expected": None, "verdict": None, "points": None,
                               "reason": "the community declares no available resource with an amount and unit"}
             continue
-        points = [(index[c], v) for c, v in per_community.items() if c in index]
-        line = fit(points)
+        line = lines[indicator]
         if line is None:
-            out[indicator] = {"expected": None, "verdict": None, "points": len(points),
+            points = sum(1 for c in per_community if c in index)
+            out[indicator] = {"expected": None, "verdict": None, "points": points,
                               "reason": f"fewer than {MIN_COMMUNITIES} communities have this indicator and resources"}
             continue
         expected, said = verdict(per_community[community], index[community], line)

@@ -175,7 +175,7 @@ def _indicators(stores: Stores, me: str, community_id: str, lang: str, catalogue
     for entry in indicators.values():
         entry.setdefault("expected", None)
         entry.setdefault("verdict", None)
-        entry.setdefault("verdict_reason", "the community has no value for this indicator")
+        entry.setdefault("verdict_reason", "no value of this indicator, or no population to relate it to")
     members = [me_iri, *(iri for iri, _ in group.members)]
     values = peers.measurement_values(stores, members, VALUE_PROPERTIES)
     seen: set[str] = set()
