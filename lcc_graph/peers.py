@@ -95,7 +95,7 @@ def profiles(stores) -> dict[str, Profile]:
     """Every community with a positive population, and its available amounts per 1,000 inhabitants."""
     out: dict[str, Profile] = {}
     totals: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
-    for row in stores.query_public(_FEATURES).rows():
+    for row in stores.query_public(_FEATURES, cache=True).rows():  # kept by the query pool per checkpoint
         population = _number(row.get("population"))
         if population is None or population <= 0:
             continue
@@ -164,19 +164,37 @@ def measurement_values(stores, communities: Sequence[str], value_properties: Map
     import pyoxigraph as ox
 
     values = " ".join(str(ox.NamedNode(c)) for c in communities)
-    pairs = " ".join(f'("{slug}" {ox.NamedNode(prop)})' for slug, prop in value_properties.items())
-    query = sparql_prefixes() + f"""
-SELECT ?c ?indicator ?norm ?value WHERE {{
-  VALUES ?c {{ {values} }}
-  ?m <http://www.w3.org/ns/dqv#computedOn> ?c ; <http://www.w3.org/ns/dqv#isMeasurementOf> ?indicator .
-  VALUES (?norm ?property) {{ {pairs} }}
-  ?m ?property ?value .
+    if len(value_properties) == 1:
+        # one property (the fits over every community): written out, the engine scans it once
+        ((slug, prop),) = value_properties.items()
+        query = f"""
+SELECT ?c ?indicator ?value WHERE {{
+  ?m {ox.NamedNode(prop)} ?value ; <http://www.w3.org/ns/dqv#computedOn> ?c ;
+     <http://www.w3.org/ns/dqv#isMeasurementOf> ?indicator .
 }}"""
+        keep = set(communities)
+        out = {}
+        for row in stores.query_public(query).rows():
+            number = _number(row["value"])
+            if number is not None and row["c"].value in keep:
+                out[(row["c"].value, row["indicator"].value, slug)] = number
+        return out
+    # every property of each measurement, kept in Python by the ones asked for: starting from the
+    # communities keeps the engine on look-ups (joining the properties in the query made it scan
+    # every measurement: 1.6 s instead of 0.05 s for 11 of 1,000 communities)
+    query = f"""
+SELECT ?c ?indicator ?property ?value WHERE {{
+  VALUES ?c {{ {values} }}
+  ?m <http://www.w3.org/ns/dqv#computedOn> ?c ; <http://www.w3.org/ns/dqv#isMeasurementOf> ?indicator ;
+     ?property ?value .
+}}"""
+    wanted = {prop: slug for slug, prop in value_properties.items()}
     out = {}
     for row in stores.query_public(query).rows():
-        number = _number(row["value"])
+        slug = wanted.get(row["property"].value)
+        number = _number(row["value"]) if slug else None
         if number is not None:
-            out[(row["c"].value, row["indicator"].value, row["norm"].value)] = number
+            out[(row["c"].value, row["indicator"].value, slug)] = number
     return out
 
 
