@@ -18,6 +18,7 @@ from ..errors import NotFound
 from ..indicators import NORMALISATIONS, VALUE_PROPERTIES, framework_version
 from ..namespaces import check_slug, community_iri, sparql_prefixes
 from ..store.stores import Stores
+from .community import literal_number
 from .labels import pick
 
 SEVERITY_ORDER = ("Violation", "Warning", "Info")
@@ -158,8 +159,8 @@ def _indicators(stores: Stores, me: str, community_id: str, lang: str, catalogue
     for row in stores.query_public(_FIGURES % me).rows():
         entry = indicators.get(row["indicator"].value)
         if entry is not None:
-            entry["count"] = _figure(row.get("count"))
-            entry["base"] = _figure(row.get("base"))
+            entry["count"] = literal_number(row.get("count"))
+            entry["base"] = literal_number(row.get("base"))
     for entry in indicators.values():
         entry.setdefault("count", None)
         entry.setdefault("base", None)
@@ -206,17 +207,6 @@ def _indicators(stores: Stores, me: str, community_id: str, lang: str, catalogue
             "normalisations": [{"slug": n, "label": pick(norm_labels[n], lang) or n} for n in norms],
         },
     }
-
-
-def _figure(term: ox.Literal | None) -> int | float | None:
-    """A count or base as a number (whole when it is whole)."""
-    if term is None:
-        return None
-    try:
-        number = float(term.value)
-    except ValueError:
-        return None
-    return int(number) if number.is_integer() else number
 
 
 def _rank(severity: str) -> int:

@@ -91,7 +91,8 @@ def _int(term: ox.Literal | None) -> int | None:
             return None
 
 
-def _number(term: ox.Literal | None) -> int | float | None:
+def literal_number(term: ox.Literal | None) -> int | float | None:
+    """A literal as a number: whole when its text is whole, None when it is absent or not a number."""
     if term is None:
         return None
     try:
@@ -235,7 +236,7 @@ def resource_totals(stores: Stores, community_terms: list[str] | None = None, la
         n = _int(row["n"]) or 0
         kind = framework_slug(row["kind"].value) if "kind" in row else None
         unit = row["unit"] if "unit" in row else None
-        amount = _number(row.get("total")) if "total" in row else None
+        amount = literal_number(row.get("total")) if "total" in row else None
         bucket["count"] += n
         bucket["totals"].append({
             "kind": kind,
@@ -478,7 +479,7 @@ def _resources(g: _Graph) -> list[dict[str, Any]]:
         **g.base(s),
         "availability": g.ref1(s, "availability"),
         "kind": g.ref1(s, "resourceKind"),
-        "amount": _number(g.one(s, "amount")),
+        "amount": literal_number(g.one(s, "amount")),
         "unit": _unit_slug(g.one(s, "unit")) if g.one(s, "unit") is not None else None,
         "unitLabel": (g.ref1(s, "unit") or {}).get("label"),
         "providedBy": g.refs(s, "providedBy"),
