@@ -106,3 +106,10 @@ def test_no_indicator_of_the_demo_lacks_peers(demo_copy):
             assert bands and peers.TOO_FEW not in bands, cid
     finally:
         stores.close()
+
+
+def test_the_assessment_route_takes_the_group_size(client):
+    cid = client.get("/communities").json()["communities"][0]["id"]
+    assert client.get(f"/communities/{cid}/assessment").json()["peer_group"]["size"] == 10
+    assert client.get(f"/communities/{cid}/assessment?peers=5").json()["peer_group"]["size"] == 5
+    assert client.get(f"/communities/{cid}/assessment?peers=3").status_code == 400

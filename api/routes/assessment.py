@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from lcc_graph.errors import NotFound
@@ -33,15 +35,21 @@ router = APIRouter(tags=["communities"])
                                "normalisations": [{"slug": "raw", "label": "Raw"}]}}},
                 "text/html": {}}},
                 404: {"description": "no such community"}})
-def community_assessment(id: CommunityId, request: Request, stores: StoresDep, lang: LangDep) -> Response:
-    """The community's current assessment (recomputed at every accepted upload)."""
+def community_assessment(
+    id: CommunityId, request: Request, stores: StoresDep, lang: LangDep,
+    peers: Annotated[int | None, Query(ge=5, le=50, description=(
+        "the size of the peer group: the nearest communities in size and resources (10 by default)"))] = None,
+) -> Response:
+    """The community's current assessment (recomputed at every accepted upload): findings, and each
+    indicator with the community's own figure, its band among its nearest peers and whether it is
+    above, as or below what its resources predict."""
     if choose(request, ["application/json", "text/html"]) == "text/html":
         # people read the assessment on the community's page, beside its network
         return RedirectResponse(f"/communities/{id}?lang={lang}#findings", status_code=303)
 
     def build() -> dict:
         try:
-            return assessment(stores, id, lang, request.app.state.catalogue)
+            return assessment(stores, id, lang, request.app.state.catalogue, k=peers)
         except ValueError as exc:
             raise NotFound(f"no community {id!r}: {exc}") from exc
 
