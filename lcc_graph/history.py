@@ -128,12 +128,6 @@ def latest_version(private: EmbeddedStore, community_id: str) -> Version | None:
     return found[-1] if found else None
 
 
-def next_version(private: EmbeddedStore, community_id: str) -> int:
-    """The number the next accepted upload gets."""
-    existing = versions(private, community_id)
-    return existing[-1].version + 1 if existing else 1
-
-
 @dataclass(frozen=True)
 class NewVersion:
     """What :func:`record_versions` keeps of one version."""

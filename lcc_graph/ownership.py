@@ -392,6 +392,18 @@ def check_ownership(triples: list[ox.Triple], community_id: str, store: Embedded
     me = ox.NamedNode(community_iri(community_id))
     if not problems and store is not None:
         problems += _taken_elsewhere(store, [s for s in owned if s != me], community_id)
+    _refuse(problems, community_id)
+
+
+def check_not_taken(store: EmbeddedStore, subjects: list, community_id: str) -> None:
+    """The check of :func:`check_ownership` that needs the store, on its own (for subjects that
+    passed the others, e.g. in the sandbox): OwnershipError if another community already
+    describes one of them, its owner named."""
+    me = ox.NamedNode(community_iri(community_id))
+    _refuse(_taken_elsewhere(store, [s for s in subjects if s != me], community_id), community_id)
+
+
+def _refuse(problems: list[str], community_id: str) -> None:
     if problems:
         shown = problems[:MAX_LISTED]
         more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""

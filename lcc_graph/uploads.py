@@ -26,7 +26,7 @@ from .communities import replace_community
 from .errors import ValidationRejected
 from .framework import framework_version_label
 from .namespaces import LCC, RDF, RDFS, XSD, community_base, community_graph, community_iri
-from .ownership import check_ownership
+from .ownership import check_not_taken, check_ownership
 from .rdf_input import DEFAULT_MAX_TRIPLES, parse_rdf
 from .sandbox import Sandbox
 from .store.stores import Stores
@@ -141,11 +141,8 @@ def warm_up() -> None:
 def check_taken(stores: Stores, triples: list[ox.Triple], community_id: str) -> None:
     """The ownership check that needs the store: no subject another community's data describes
     (OwnershipError, with the message :func:`check_ownership` gives)."""
-    me = ox.NamedNode(community_iri(community_id))
-    owned = {t.subject for t in triples if isinstance(t.subject, ox.NamedNode) and t.subject != me}
-    # The other checks passed in the sandbox: these claims pass them again, then meet the store.
-    claims = [ox.Triple(s, ox.NamedNode(LCC + "community"), me) for s in owned]
-    check_ownership(claims, community_id, stores.public)
+    check_not_taken(stores.public, list({t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}),
+                    community_id)
 
 
 def prepare(
