@@ -16,43 +16,11 @@ class QueryLimits:
 
 
 def nesting_depth(text: str) -> int:
-    """The deepest nesting of (), {} and [] outside strings, IRIs and comments."""
-    depth = deepest = 0
-    i, n = 0, len(text)
-    quote: str | None = None
-    while i < n:
-        c = text[i]
-        if quote:
-            if c == "\\":
-                i += 2
-                continue
-            if text.startswith(quote, i):
-                i += len(quote)
-                quote = None
-                continue
-        elif c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-            continue
-        elif c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            i += len(quote)
-            continue
-        elif c == "<":
-            # an IRI reference: skip to the closing '>' if it closes before white space
-            j = i + 1
-            while j < n and text[j] not in "> \t\r\n":
-                j += 1
-            if j < n and text[j] == ">":
-                i = j + 1
-                continue
-        elif c in "({[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif c in ")}]":
-            depth -= 1
-        i += 1
-    return deepest
+    """The deepest nesting of (), {}, [] and << >> outside strings, IRIs and comments: SPARQL
+    shares Turtle's lexical rules, so the upload pre-check's linear scanner serves both."""
+    from .rdf_input import turtle_depth
+
+    return turtle_depth(text)
 
 
 def check_query_text(text: str, limits: QueryLimits = QueryLimits()) -> None:
