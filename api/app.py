@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -54,40 +55,46 @@ def _warm_up(sandbox) -> None:
         log.info("the upload sandbox did not warm up (%s); it starts on the first upload", exc)
 
 
+def _start(stores: Stores, settings: Settings) -> None:
+    """Make the stores ready to serve: the framework, crash recovery, old assessments upgraded,
+    the query workers and the upload sandbox."""
+    install_framework(stores.public)
+    dropped = reconcile(stores)
+    if dropped:
+        log.warning("dropped %d version(s) recorded but never committed: %s", len(dropped), dropped)
+    try:
+        upgraded = upgrade_assessments(stores)
+    except Exception:  # the service still serves its data; reports miss the old assessments
+        log.exception("could not reassess the stored assessments of an older shape; run `lcc assess`")
+    else:
+        if upgraded:
+            log.warning("reassessed %d communities whose stored assessment had an older shape", upgraded)
+    if settings.store == "embedded":
+        stores.start_readers(
+            settings.data_dir / "checkpoints",
+            size=settings.query_workers,
+            limits=ReadLimits(timeout_s=settings.query_timeout_s, max_rows=settings.max_result_rows,
+                              max_bytes=settings.max_result_bytes, memory_bytes=settings.worker_memory_bytes),
+        )
+    # untrusted uploads are parsed, checksummed and validated in killable workers, warm from the start
+    stores.sandbox = upload_sandbox(timeout_s=settings.upload_timeout_s, memory_bytes=settings.worker_memory_bytes)
+    threading.Thread(target=_warm_up, args=(stores.sandbox,), name="sandbox-warm-up", daemon=True).start()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service. The app owns its stores from start-up to shutdown."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        stores = _open(settings)
+        # start-up and shutdown touch the stores: on the thread pool, like every other store call
+        stores = await run_in_threadpool(_open, settings)
         try:
-            install_framework(stores.public)
-            dropped = reconcile(stores)
-            if dropped:
-                log.warning("dropped %d version(s) recorded but never committed: %s", len(dropped), dropped)
-            try:
-                upgraded = upgrade_assessments(stores)
-            except Exception:  # the service still serves its data; reports miss the old assessments
-                log.exception("could not reassess the stored assessments of an older shape; run `lcc assess`")
-            else:
-                if upgraded:
-                    log.warning("reassessed %d communities whose stored assessment had an older shape", upgraded)
-            if settings.store == "embedded":
-                stores.start_readers(
-                    settings.data_dir / "checkpoints",
-                    size=settings.query_workers,
-                    limits=ReadLimits(timeout_s=settings.query_timeout_s, max_rows=settings.max_result_rows,
-                                      max_bytes=settings.max_result_bytes, memory_bytes=settings.worker_memory_bytes),
-                )
-            # untrusted uploads are parsed, checksummed and validated in killable workers, warm from the start
-            stores.sandbox = upload_sandbox(timeout_s=settings.upload_timeout_s,
-                                            memory_bytes=settings.worker_memory_bytes)
-            threading.Thread(target=_warm_up, args=(stores.sandbox,), name="sandbox-warm-up", daemon=True).start()
+            await run_in_threadpool(_start, stores, settings)
             app.state.stores = stores
             yield
         finally:
-            stores.close()
+            await run_in_threadpool(stores.close)
 
     app = FastAPI(
         title="lcc-graph",
