@@ -334,7 +334,7 @@ def test_indicators_show_as_bands_within_the_peer_group_not_a_league_table(clien
     assert len(p.find("td", class_="own")) == len(rows)
     assert all(f"{i['count']} of {i['base']} ({i['share']} %)" in p.text for i in shares)
     # and what its resources predict: one verdict cell per row, the words of each verdict given
-    assert len(p.find("td", class_="verdict")) == len(rows)
+    assert len(p.find("td", class_="given-resources")) == len(rows)
     words = {"above": "above what its resources predict", "as-expected": "as its resources predict",
              "below": "below what its resources predict"}
     given = {i["verdict"] for i in body["indicators"] if i["verdict"]}
