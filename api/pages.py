@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from .charts import sparkline
 from .drawing import label_layout
 from .i18n import install as install_i18n
 
@@ -41,3 +42,4 @@ def install(env) -> None:
     install_i18n(env)
     env.filters.setdefault("label_layout", label_layout)
     env.globals.setdefault("report_page", report_page)
+    env.globals.setdefault("sparkline", sparkline)

@@ -17,16 +17,21 @@ def replace_community(
     data: list[ox.Triple] | None,
     findings: list[ox.Triple] | None = None,
     assessment: list[ox.Triple] | None = None,
+    *,
+    history: list[ox.Triple] | None = None,
 ) -> None:
-    """Replace a community's data, findings and assessment graphs in one transaction.
+    """Replace a community's data, findings and assessment graphs in one transaction, and its
+    assessment history when ``history`` is given (the earlier assessments, snapshot added).
 
-    ``None`` for ``data`` removes all three graphs.
+    ``None`` for ``data`` removes all four graphs.
     """
     graphs: dict[str, list[ox.Triple] | None] = {
         community_graph(community_id, "data"): data,
         community_graph(community_id, "findings"): findings if data is not None else None,
         community_graph(community_id, "assessment"): assessment if data is not None else None,
     }
+    if data is None or history is not None:
+        graphs[community_graph(community_id, "assessment-history")] = history if data is not None else None
     store.replace_graphs(graphs)
 
 

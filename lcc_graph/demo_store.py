@@ -13,7 +13,7 @@ from .framework import framework_version_label, install_framework
 from .indicators import assess_all
 from .namespaces import LCC, SH, community_graph, community_id_of_graph
 from .store.stores import Stores
-from .uploads import version_marker
+from .assessment_history import version_triples
 
 Step = Callable[[str, int], Callable[[int], None]]
 DEMO_TOKEN = "demo"
@@ -47,6 +47,7 @@ def record_loaded_versions(stores: Stores, communities: Sequence, *, token_id: s
     numbers = numbers if numbers is not None else next_numbers(stores, communities)
     framework = framework_version_label(stores.public)
     dv = ox.NamedNode(LCC + "dataVersion")
+    av = ox.NamedNode(LCC + "assessedVersion")
     done = 0
     for start in range(0, len(communities), batch):
         chunk = communities[start:start + batch]
@@ -57,10 +58,12 @@ def record_loaded_versions(stores: Stores, communities: Sequence, *, token_id: s
                                 graphs_loaded=graphs_loaded)
         graphs = {item.community_id: ox.NamedNode(community_graph(item.community_id, "assessment")) for item in new}
         values = " ".join(str(g) for g in graphs.values())
-        inserts = " ".join(f"GRAPH {graphs[item.community_id]} {{ {version_marker(item.community_id, item.version)} . }}"
-                           for item in new)
+        inserts = " ".join(
+            f"GRAPH {graphs[item.community_id]} {{ {' '.join(f'{t} .' for t in version_triples(item.community_id, item.version))} }}"
+            for item in new)
         stores.public.update(
             f"DELETE {{ GRAPH ?g {{ ?c {dv} ?v }} }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?c {dv} ?v }} }} ;\n"
+            f"DELETE {{ GRAPH ?g {{ ?a {av} ?v }} }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?a {av} ?v }} }} ;\n"
             f"INSERT DATA {{ {inserts} }}")
         done += len(new)
         if progress:

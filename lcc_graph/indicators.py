@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .assessment_history import is_version_triple
 from .catalogue import Catalogue, default_catalogue
 from .namespaces import (
     DQV,
@@ -243,9 +244,10 @@ def assess_all(
             triples = []
         graph = community_graph(community_id, "assessment")
         stored = store.get_graph(graph)
-        # The upload path's commit marker lives in the assessment graph: it is not an indicator
-        # and must outlive a reassessment (reconcile() reads it to keep the upload history).
-        triples += [t for t in stored if t.predicate == _DATA_VERSION]
+        # The upload path's commit marker and version link live in the assessment graph: they are
+        # not indicators and must outlive a reassessment (reconcile() reads the marker to keep the
+        # upload history; the link names the version the assessment is of).
+        triples += [t for t in stored if is_version_triple(t)]
         if not _same_content(stored, triples):
             pending[graph] = triples
         done += 1

@@ -39,7 +39,7 @@ PREFIXES: dict[str, str] = {
     "sh": SH,
 }
 
-COMMUNITY_GRAPH_KINDS = ("data", "findings", "assessment", "answers")
+COMMUNITY_GRAPH_KINDS = ("data", "findings", "assessment", "assessment-history", "answers")
 PRIVATE = "urn:lcc:private:"
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")  # \Z: "$" would let "id\n" through
@@ -73,7 +73,8 @@ def community_base(community_id: str) -> str:
 
 
 def community_graph(community_id: str, kind: str = "data") -> str:
-    """The named graph of a community: ``data``, ``findings``, ``assessment`` or ``answers``."""
+    """The named graph of a community: ``data``, ``findings``, ``assessment``, ``assessment-history``
+    (its earlier versions' assessments) or ``answers``."""
     if kind not in COMMUNITY_GRAPH_KINDS:
         raise ValueError(f"unknown community graph kind: {kind}")
     return f"{GRAPHS}communities/{check_slug(community_id)}/{kind}"

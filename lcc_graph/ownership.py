@@ -33,8 +33,8 @@ MAX_LISTED = 10
 RESERVED_NAMESPACES = (DQV, SH)
 RESERVED_PREDICATES = frozenset(LCC + name for name in (
     "dataVersion", "numerator", "denominator", "perThousandInhabitants", "perAvailableResource",
-    "perPotentialResource", "availableResources", "potentialResources"))
-RESERVED_CLASSES = frozenset((LCC + "Assessment",))
+    "perPotentialResource", "availableResources", "potentialResources", "assessedVersion", "versionNumber"))
+RESERVED_CLASSES = frozenset((LCC + "Assessment", LCC + "DataVersion"))
 
 # Classes and properties are the ontology's: an upload declaring one (or an axiom about one)
 # would change what the shapes (rdfs:subClassOf*) and every reader of the public graphs see.

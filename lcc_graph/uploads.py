@@ -22,6 +22,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import access, history
+from .assessment_history import history_graph, version_triples, with_snapshot
 from .communities import replace_community
 from .errors import ValidationRejected
 from .framework import framework_version_label
@@ -199,20 +200,15 @@ def commit(stores: Stores, prepared: Prepared, token_id: str) -> Accepted:
             stores.private, cid, number, prepared.triples, token_id=token_id, digest=prepared.checksum,
             framework_version=framework_version_label(stores.public), finding_count=prepared.report.total,
         )
-        marker = version_marker(cid, number)
         try:
-            replace_community(stores, cid, prepared.triples, prepared.findings, [*prepared.assessment, marker])
+            previous = stores.public.get_graph(community_graph(cid, "assessment"))
+            kept = with_snapshot(cid, stores.public.get_graph(history_graph(cid)), previous)
+            replace_community(stores, cid, prepared.triples, prepared.findings,
+                              [*prepared.assessment, *version_triples(cid, number)], history=kept)
         except Exception:
             history.discard_version(stores.private, cid, number)
             raise
     return Accepted(prepared, version)
-
-
-def version_marker(community_id: str, version: int) -> ox.Triple:
-    """The ``lcc:dataVersion`` triple of a community's assessment graph: the committed version
-    (what :func:`reconcile` keeps)."""
-    return ox.Triple(ox.NamedNode(community_iri(community_id)), ox.NamedNode(LCC + "dataVersion"),
-                     ox.Literal(str(version), datatype=ox.NamedNode(XSD + "integer")))
 
 
 def upload(stores: Stores, community_id: str, data: bytes, media_type: str, token_id: str, *,
@@ -227,7 +223,7 @@ def delete_data(stores: Stores, community_id: str) -> int:
     """Remove a community's public graphs and its whole history; returns versions removed."""
     with community_lock(community_id), stores.write_lock:
         stores.replace_graphs({community_graph(community_id, kind): None
-                               for kind in ("data", "findings", "assessment", "answers")})
+                               for kind in ("data", "findings", "assessment", "assessment-history", "answers")})
         return history.delete_history(stores.private, community_id)
 
 

@@ -9,9 +9,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from lcc_graph.errors import NotFound
 from lcc_graph.views.assessment import assessment
+from lcc_graph.views.assessment_series import series, to_csv
 
 from ..deps import CommunityId, LangDep, StoresDep
 from ..negotiation import choose
+from ..charts import change_text
 from ..represent import represent
 
 router = APIRouter(tags=["communities"])
@@ -39,18 +41,75 @@ def community_assessment(
     id: CommunityId, request: Request, stores: StoresDep, lang: LangDep,
     peers: Annotated[int | None, Query(ge=5, le=50, description=(
         "the size of the peer group: the nearest communities in size and resources (10 by default)"))] = None,
+    version: Annotated[int | None, Query(ge=1, le=10**9, description=(
+        "the assessment of this version of the community's data (the current one by default); an earlier "
+        "version has its figures and their change, without findings, peer bands or verdicts"))] = None,
 ) -> Response:
-    """The community's current assessment (recomputed at every accepted upload): findings, and each
-    indicator with the community's own figure, its band among its nearest peers and whether it is
-    above, as or below what its resources predict."""
+    """The community's assessment (recomputed at every accepted upload, and kept for every version):
+    findings, and each indicator with the community's own figure, its change since the previous
+    version, its band among its nearest peers and whether it is above, as or below what its
+    resources predict; its resources as quantities."""
     if choose(request, ["application/json", "text/html"]) == "text/html":
-        # people read the assessment on the community's page, beside its network
+        # people read the assessment on the community's page, beside its network; earlier
+        # versions on the history page
+        if version is not None:
+            return RedirectResponse(f"/communities/{id}/assessment/history?lang={lang}#v{version}", status_code=303)
         return RedirectResponse(f"/communities/{id}?lang={lang}#findings", status_code=303)
 
     def build() -> dict:
         try:
-            return assessment(stores, id, lang, request.app.state.catalogue, k=peers)
+            return assessment(stores, id, lang, request.app.state.catalogue, k=peers, version=version)
         except ValueError as exc:
             raise NotFound(f"no community {id!r}: {exc}") from exc
 
     return represent(request, ["application/json"], build, lang=lang)
+
+
+def history_rows(body: dict) -> list[dict]:
+    """The history page's rows: per indicator, its figure at each version (None where it had none)
+    in the order of ``versions``, with its change, and the points of its chart."""
+    numbers = [v["version"] for v in body["versions"]]
+    rows = []
+    for entry in body["indicators"]:
+        share = any(p["base"] is not None for p in entry["series"])
+        cells = {}
+        for p in entry["series"]:
+            cells[p["version"]] = dict(p, share=round(100 * p["count"] / p["base"]) if p["base"] and p["count"] is not None
+                                       else None, change=change_text(p, share))
+        rows.append({"indicator": entry, "cells": [cells.get(n) for n in numbers],
+                     "points": [(n, cells[n]["value"] if n in cells else None) for n in numbers]})
+    return rows
+
+
+HISTORY_OFFERS = ["application/json", "text/csv", "text/html"]
+
+
+@router.get("/communities/{id}/assessment/history", summary="Each indicator over the community's versions",
+            responses={200: {"content": {"application/json": {"example": {
+                "community": "riverside", "versions": [
+                    {"version": 1, "assessed_at": "2026-11-28T10:00:00Z", "framework_version": "…", "current": False},
+                    {"version": 2, "assessed_at": "2026-12-01T09:00:00Z", "framework_version": "…", "current": True}],
+                "indicators": [{"indicator": "partnerships-cross-sector", "criterion": "partnerships",
+                                "label": "Cross-sector partnerships", "series": [
+                                    {"version": 1, "count": 12, "base": 17, "value": 0.705882, "delta": None},
+                                    {"version": 2, "count": 11, "base": 17, "value": 0.647059, "delta": -0.058823,
+                                     "count_delta": -1}]}]}},
+                "text/csv": {}, "text/html": {}}},
+                404: {"description": "no such community"}})
+def assessment_history(
+    id: CommunityId, request: Request, stores: StoresDep, lang: LangDep,
+    format: Annotated[str | None, Query(description="json, csv or html (overrides Accept)")] = None,
+) -> Response:
+    """Every indicator of the community as a time series over its accepted versions: each version's
+    count, base and value (and per 1,000 inhabitants and per resource), and the change from the
+    version before. Kept as DQV measurements in the community's public assessment-history graph."""
+    def build() -> dict:
+        try:
+            return series(stores, id, lang)
+        except ValueError as exc:
+            raise NotFound(f"no community {id!r}: {exc}") from exc
+
+    def page(body: dict) -> tuple[str, dict]:
+        return "assessment_history.html", {"nav": "communities", "h": body, "rows": history_rows(body)}
+
+    return represent(request, HISTORY_OFFERS, build, lang=lang, html=page, renderers={"text/csv": to_csv})

@@ -21,6 +21,7 @@ from lcc_graph.views.dialogue import dialogue_context
 from lcc_graph.views.network import build_network, svg_drawing
 from lcc_graph.views.sparql_examples import editor_examples
 
+from ..charts import change_text
 from ..deps import LangDep, StoresDep
 from ..pages import render
 
@@ -38,6 +39,8 @@ def community_page_extras(request: Request, stores: Stores, community_id: str, l
     body = assessment(stores, community_id, lang, getattr(request.app.state, "catalogue", None),
                       k=request.query_params.get("peers"))
     reading = for_reading(body)
+    for entry in reading["indicators"]:
+        entry["change_shown"] = change_text(entry["change"], entry["base"] is not None) if entry.get("change") else None
     return {
         "drawing": svg_drawing(graph) if graph.number_of_nodes() else None,
         "network_nodes": graph.number_of_nodes(),
@@ -45,6 +48,7 @@ def community_page_extras(request: Request, stores: Stores, community_id: str, l
         "findings": reading["findings"],
         "indicators": reading["indicators"],
         "peer_group": body["peer_group"],
+        "versions": len(body["versions"]),
     }
 
 

@@ -12,13 +12,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .. import expected, peers
+from .. import assessment_history, expected, peers
 from ..catalogue import Catalogue, default_catalogue
 from ..errors import NotFound
 from ..indicators import NORMALISATIONS, VALUE_PROPERTIES, framework_version
 from ..namespaces import check_slug, community_iri, sparql_prefixes
 from ..store.stores import Stores
-from .community import literal_number
+from .community import literal_number, resource_totals
 from .labels import pick
 
 SEVERITY_ORDER = ("Violation", "Warning", "Info")
@@ -60,6 +60,17 @@ SELECT ?indicator ?count ?base WHERE {
   OPTIONAL { ?m lcc:denominator ?base }
 }"""
 
+# The indicators as the framework states them (for an earlier version's figures).
+_INDICATOR_LABELS = sparql_prefixes() + """
+SELECT ?indicator ?ilabel ?criterion ?clabel WHERE {
+  ?indicator a lcc:Indicator .
+  OPTIONAL { ?indicator rdfs:label ?ilabel }
+  OPTIONAL { ?indicator lcc:criterion ?criterion . OPTIONAL { ?criterion skos:prefLabel ?clabel } }
+}"""
+RAW = VALUE_PROPERTIES["raw"]
+EARLIER = ("verdicts and peer bands are given for the current version only: they are read against "
+           "every community's current data")
+
 _NORMALISATION_LABELS = sparql_prefixes() + """
 SELECT ?x ?label WHERE { ?x skos:inScheme <%s> ; skos:prefLabel ?label }""" % NORMALISATIONS
 
@@ -74,29 +85,92 @@ def _add(literals: list[ox.Literal], row: dict, key: str) -> None:
 
 
 def assessment(stores: Stores, community_id: str, lang: str = "en", catalogue: Catalogue | None = None,
-               k: str | int | None = None) -> dict[str, Any]:
-    """The community's current findings and indicators, with its percentile band among its peers.
+               k: str | int | None = None, version: int | None = None) -> dict[str, Any]:
+    """The community's findings and indicators, with its percentile band among its peers.
 
     ``k`` (text as asked for, or a number) is the size of the peer group: the k communities nearest
     in size and resources (:mod:`lcc_graph.peers`), held within 5 to 50; 10 when absent.
-    Labels, messages and hints are picked in ``lang``. A focus node that is a blank node has no IRI
-    to show: its ``focus`` is None.
+    ``version``: the assessment of that version of the community's data (the current one when
+    absent or current); an earlier version has its own figures and their change, but no findings,
+    peer bands or verdicts (:data:`EARLIER`). Each indicator's ``change`` is since the previous
+    version that measured it. Labels, messages and hints are picked in ``lang``. A focus node that
+    is a blank node has no IRI to show: its ``focus`` is None.
     """
     check_slug(community_id)
     me = str(ox.NamedNode(community_iri(community_id)))
     if not stores.query_public(_EXISTS % me).boolean:
         raise NotFound(f"no community {community_id!r}")
+    kept = assessment_history.assessments(stores, community_id)
+    current = next((n for n, a in kept.items() if a.current), None)
+    versions = [{"version": n, "assessed_at": a.generated_at, "framework_version": a.framework_version,
+                 "current": a.current} for n, a in sorted(kept.items())]
+    if version is not None and version != current:
+        if version not in kept:
+            known = f"; its assessed versions are {', '.join(str(n) for n in kept)}" if kept else ""
+            raise NotFound(f"community {community_id!r} has no assessment of version {version}{known}")
+        return {"community": community_id, "iri": community_iri(community_id), "version": version,
+                "current": False, "versions": versions, "findings": None,
+                "indicators": _earlier_indicators(stores, kept, version, lang), "peer_group": None,
+                "resources": None, "plan": expected.PLAN, "framework_version": kept[version].framework_version,
+                "note": EARLIER}
     catalogue = catalogue or default_catalogue()
-    return {
+    body = {
         "community": community_id,
         "iri": community_iri(community_id),
+        "version": current,
+        "current": True,
+        "versions": versions,
         "findings": _findings(stores, me, lang),
         **_indicators(stores, me, community_id, lang, catalogue, peers.clamp_k(k)),
+        "resources": _resources(stores, me, community_iri(community_id), lang),
         "plan": expected.PLAN,
         "framework_version": framework_version(stores),
         "note": "Indicators are read against the community's own resources; peers are the communities nearest "
                 "in size and resources per inhabitant, shown as percentile bands, never as a ranking.",
     }
+    for entry in body["indicators"]:
+        entry["change"] = assessment_history.change(kept, current, entry["indicator"], RAW) if current else None
+    return body
+
+
+def _resources(stores: Stores, me: str, iri: str, lang: str) -> list[dict[str, Any]]:
+    """The community's resources as quantities, per kind and unit (docs/resources.md)."""
+    totals = resource_totals(stores, [me], lang).get(iri) or {}
+    return [{"kind": q["kind"], "unit": q["unit"], "unit_label": q["unitLabel"], "available": q["available"],
+             "potential": q["potential"], "per_1000": q["per_1000"], "resources": q["count"]}
+            for q in totals.get("quantities", [])]
+
+
+def _earlier_indicators(stores: Stores, kept: dict, version: int, lang: str) -> list[dict[str, Any]]:
+    """An earlier version's indicators: its own figures as stored, and their change."""
+    from ..framework import framework_graphs
+
+    labels: dict[str, dict[str, Any]] = {}
+    for row in stores.query_public(_INDICATOR_LABELS, default_graph=framework_graphs()).rows():
+        entry = labels.setdefault(row["indicator"].value, {"label": [], "criterion": None, "clabel": []})
+        _add(entry["label"], row, "ilabel")
+        if "criterion" in row:
+            entry["criterion"] = row["criterion"].value
+            _add(entry["clabel"], row, "clabel")
+    norms = {prop: slug for slug, prop in VALUE_PROPERTIES.items()}
+    out = []
+    for iri, figures in kept[version].measurements.items():
+        if iri not in labels:
+            continue  # a metric, or an indicator the framework no longer has
+        known = labels[iri]
+        count, base, value = figures.get("count"), figures.get("base"), figures.get(RAW)
+        criterion = known["criterion"]
+        out.append({
+            "indicator": iri, "slug": _local(iri), "label": pick(known["label"], lang) or _local(iri),
+            "criterion": criterion, "criterion_slug": _local(criterion) if criterion else None,
+            "criterion_label": (pick(known["clabel"], lang) or _local(criterion)) if criterion else None,
+            "count": count, "base": base, "value": value,
+            "share": round(100 * count / base) if base and count is not None else None,
+            "values": {norms[p]: v for p, v in figures.items() if p in norms and v is not None},
+            "peers": {}, "expected": None, "verdict": None, "verdict_reason": EARLIER,
+            "change": assessment_history.change(kept, version, iri, RAW),
+        })
+    return sorted(out, key=lambda e: (e["criterion"] or "", e["slug"]))
 
 
 def _findings(stores: Stores, me: str, lang: str) -> dict[str, Any]:
