@@ -14,9 +14,11 @@ from .indicators import assess_all
 from .namespaces import LCC, SH, community_graph, community_id_of_graph
 from .store.stores import Stores
 from .assessment_history import version_triples
+from .uploads import commit, prepare
 
 Step = Callable[[str, int], Callable[[int], None]]
 DEMO_TOKEN = "demo"
+WITH_HISTORY = 4  # demo communities with an earlier version
 BATCH = 100
 
 
@@ -77,18 +79,36 @@ def next_numbers(stores: Stores, communities: Sequence) -> dict[str, int]:
     return {c.id: latest.get(c.id, 0) + 1 for c in communities}
 
 
+def earlier_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """A demo community's data as it stood before its last partnerships: a third of its
+    partnerships (at least one, the last by IRI) left out, with every triple naming them."""
+    partnership = ox.NamedNode(LCC + "Partnership")
+    kinds = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    found = sorted({t.subject.value for t in triples if t.predicate == kinds and t.object == partnership})
+    if len(found) < 2:
+        return list(triples)
+    later = {ox.NamedNode(iri) for iri in found[-max(1, len(found) // 3):]}
+    return [t for t in triples if t.subject not in later and t.object not in later]
+
+
 def build_demo_store(stores: Stores, communities: int = 12, seed: int = 0, *, step: Step | None = None) -> dict:
     """Install the framework and load the demo communities with their findings, indicators and history.
 
     Each community's data is recorded as a history version (token ``demo``), exactly as an
     accepted upload is (the versions' data bulk-loaded into the private store, then their records
-    and markers). ``step(name, total)`` may return a callback advanced as work is done.
+    and markers). A few communities (up to ``WITH_HISTORY``, spread over the list) are first
+    loaded as they stood before their latest partnerships (:func:`earlier_triples`), then their
+    whole data is uploaded as version 2 through the upload path, so the demo shows assessments
+    that changed between versions. ``step(name, total)`` may return a callback advanced as work is done.
     """
     def advance(name: str, total: int) -> Callable[[int], None]:
         return step(name, total) if step else (lambda n: None)
 
     install_framework(stores.public)
-    generated = list(demo.generate(communities, seed))
+    whole = list(demo.generate(communities, seed))
+    chosen = {c.id for c in whole[::max(1, len(whole) // WITH_HISTORY)][:WITH_HISTORY]}
+    generated = [demo.DemoCommunity(c.id, c.label, earlier_triples(c.triples)) if c.id in chosen else c
+                 for c in whole]
     access.register_many(stores.private, {c.id: c.label for c in generated})
     tick = advance("loading communities", communities)
     triples = load_communities(stores.public, generated, progress=lambda _id: tick(1))
@@ -101,5 +121,12 @@ def build_demo_store(stores: Stores, communities: int = 12, seed: int = 0, *, st
                            progress=advance("history versions", communities))
     tick = advance("indicators", communities)
     assess_all(stores.public, progress=lambda _id: tick(1))
+    later = [c for c in whole if c.id in chosen and len(c.triples) != len(generated[whole.index(c)].triples)]
+    tick = advance("second versions", len(later))
+    for c in later:
+        data = ox.serialize(c.triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        commit(stores, prepare(stores, c.id, data, "application/n-triples"), DEMO_TOKEN)
+        triples += len(c.triples) - len(generated[whole.index(c)].triples)
+        tick(1)
     stores.publish()
     return {"communities": communities, "triples": triples, "findings": findings}

@@ -175,3 +175,17 @@ def test_the_community_page_shows_the_change_and_links_the_history(brook):
     page = brook.get("/communities/brook?lang=he", headers={"Accept": "text/html"}).text
     assert 'href="/communities/brook/assessment/history?lang=he"' in page
     assert "מאז גרסה 1" in page
+
+
+def test_the_demo_shows_assessments_that_changed_between_versions(client):
+    from lcc_graph.demo_store import WITH_HISTORY
+
+    ids = [c["id"] for c in client.get("/communities").json()["communities"]]
+    versions = {cid: client.get(f"/communities/{cid}/assessment").json()["version"] for cid in ids}
+    assert sorted(versions.values()).count(2) == WITH_HISTORY and set(versions.values()) == {1, 2}
+    changed = [cid for cid, n in versions.items() if n == 2]
+    body = client.get(f"/communities/{changed[0]}/assessment").json()
+    # the second version adds partnerships left out of the first
+    partnerships = _indicator(body, "partnerships-cross-sector")
+    assert partnerships["change"]["since_version"] == 1
+    assert any(i["change"] and i["change"]["count_delta"] for i in body["indicators"])
