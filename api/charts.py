@@ -8,10 +8,11 @@ from markupsafe import Markup, escape
 
 
 def sparkline(points: Sequence[tuple[int, float | None]], *, label: str = "", width: int = 120, height: int = 28,
-              pad: int = 4) -> Markup:
-    """A line through ``(version, value)`` points, oldest on the left (time reads left to right in
-    every language: the SVG is ``direction: ltr``), each point a dot whose title gives its value.
-    Points without a value break the line. Nothing is drawn with fewer than two values."""
+              pad: int = 4, rtl: bool = False) -> Markup:
+    """A line through ``(version, value)`` points, the oldest at the start of the line of reading
+    (the left; the right with ``rtl``, as the columns of the table beside it run), each point a
+    dot whose title gives its value. Points without a value break the line. Nothing is drawn with
+    fewer than two values."""
     known = [(v, y) for v, y in points if y is not None]
     if len(known) < 2:
         return Markup("")
@@ -22,6 +23,7 @@ def sparkline(points: Sequence[tuple[int, float | None]], *, label: str = "", wi
 
     def at(version: int, value: float) -> tuple[float, float]:
         x = pad + (version - min(versions)) * (width - 2 * pad) / span_x
+        x = width - x if rtl else x
         y = height - pad - ((value - lo) * (height - 2 * pad) / span_y if hi > lo else (height - 2 * pad) / 2)
         return round(x, 1), round(y, 1)
 
