@@ -35,6 +35,7 @@ import pyoxigraph as ox
 
 from .assessment_history import is_version_triple
 from .catalogue import Catalogue, default_catalogue
+from .network_assessment import metric_triples, networks
 from .namespaces import (
     DQV,
     GRAPHS,
@@ -197,8 +198,9 @@ def compute_indicators(
     for ind in indicators:
         found = run(catalogue.get(ind.query_id).bind(bind))
         rows[ind.iri] = found[0] if found else None
-    return _assessment_triples(community_id, _context(context_rows[0]), indicators, rows,
-                               framework_version(store), now)
+    triples = _assessment_triples(community_id, _context(context_rows[0]), indicators, rows,
+                                  framework_version(store), now)
+    return triples + metric_triples(community_id, assessment_iri(community_id), networks(run).get(iri))
 
 
 def assess_all(
@@ -229,6 +231,7 @@ def assess_all(
         return {row["community"].value: row for row in rows if "community" in row}
 
     contexts = run(CONTEXT_QUERY)
+    graphs = networks(lambda sparql: store.query(sparql, union=True).rows())
     indicators = _with_kinds(load_indicators(), catalogue)
     results = {ind.iri: run(ind.query_id) for ind in indicators}
     version = framework_version(store)
@@ -240,6 +243,7 @@ def assess_all(
         if iri in contexts:
             rows = {ind.iri: results[ind.iri].get(iri) for ind in indicators}
             triples = _assessment_triples(community_id, _context(contexts[iri]), indicators, rows, version, when)
+            triples += metric_triples(community_id, assessment_iri(community_id), graphs.get(iri))
         else:
             triples = []
         graph = community_graph(community_id, "assessment")
@@ -263,9 +267,16 @@ def assess_all(
 
 # A measurement in an older shape: before one measurement per indicator (dqv:computedOn, a value
 # per normalisation), there was one per normalisation (lcc:community, lcc:normalisation).
+# And one without the network metrics, which assessments hold since they were added.
 _OUTDATED_QUERY = """
 PREFIX dqv: <http://www.w3.org/ns/dqv#>
-ASK { ?m a dqv:QualityMeasurement . FILTER NOT EXISTS { ?m dqv:computedOn ?community } }
+PREFIX lcc: <https://w3id.org/lcc#>
+ASK {
+  { ?m a dqv:QualityMeasurement . FILTER NOT EXISTS { ?m dqv:computedOn ?community } }
+  UNION
+  { ?a a lcc:Assessment ; lcc:community ?c .
+    FILTER NOT EXISTS { ?n dqv:computedOn ?c ; dqv:isMeasurementOf <https://w3id.org/lcc/metrics/partners> } }
+}
 """
 
 

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .namespaces import sparql_prefixes
+from .network_metrics import METRICS
 
 DEFAULT_K = 10
 MIN_K = 5
@@ -176,7 +177,7 @@ SELECT ?c ?indicator ?value WHERE {{
         out = {}
         for row in stores.query_public(query).rows():
             number = _number(row["value"])
-            if number is not None and row["c"].value in keep:
+            if number is not None and row["c"].value in keep and not row["indicator"].value.startswith(METRICS):
                 out[(row["c"].value, row["indicator"].value, slug)] = number
         return out
     # every property of each measurement, kept in Python by the ones asked for: starting from the
@@ -193,7 +194,7 @@ SELECT ?c ?indicator ?property ?value WHERE {{
     for row in stores.query_public(query).rows():
         slug = wanted.get(row["property"].value)
         number = _number(row["value"]) if slug else None
-        if number is not None:
+        if number is not None and not row["indicator"].value.startswith(METRICS):
             out[(row["c"].value, row["indicator"].value, slug)] = number
     return out
 

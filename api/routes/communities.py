@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from lcc_graph.views.community import get_community, list_communities
 from lcc_graph.views.network import build_network, network_triples, serialize_triples, svg_drawing, to_cytoscape, to_graphml
+from lcc_graph.views.network_figures import figures_csv, metric_measurements, network_figures
 
 from ..deps import LangDep, StoresDep
 from ..negotiation import choose
@@ -164,3 +165,39 @@ def network(
 
     return represent(request, NETWORK_OFFERS, lambda: build_network(stores, id, view=view, lang=lang), lang=lang,
                      html=page, renderers={GRAPHML: to_graphml}, json=to_cytoscape)
+
+
+METRICS_OFFERS = ["application/json", "text/csv", "application/ld+json"]
+
+
+@router.get("/communities/{id}/network/metrics", summary="A community's partnership-network metrics", responses={
+    200: {"description": "JSON (default), CSV (one row per figure) or JSON-LD (the DQV measurements as stored)",
+          "content": {"application/json": {"example": {
+              "community": "riverside", "version": 2, "metrics": [
+                  {"metric": "ei-index-sector", "label": "E-I index of sector mixing", "criteria": ["diversity", "partnerships"],
+                   "value": 0.6, "change": {"since_version": 1, "delta": 0.2, "count_delta": None}}],
+              "partners": [{"partner": "https://w3id.org/lcc/communities/riverside/partners/school", "label": "Riverside School",
+                            "degree": 2, "weighted-degree": 2, "betweenness": 0.0, "constraint": 0.5, "cluster": 1,
+                            "broker": False}]}},
+                      "text/csv": {}, "application/ld+json": {}}},
+    **NOT_FOUND, **NOT_ACCEPTABLE})
+def network_metrics(
+    id: str, request: Request, stores: StoresDep, lang: LangDep,
+    format: Annotated[str | None, Query(description="json, csv or jsonld (overrides Accept)")] = None,
+) -> Response:
+    """The figures of the community's partner network (two partners tied when they share a
+    partnership): partners, ties, density, components, degree centralisation, the E-I index of
+    sector mixing, the share of cross-sector ties, clusters and modularity, brokers, each with its
+    change since the previous version; and each partner's degree, weighted degree, betweenness,
+    constraint, cluster and whether it is a broker. Stored as DQV measurements in the community's
+    assessment at every accepted upload (docs/network-metrics.md)."""
+    if choose(request, METRICS_OFFERS) == "application/ld+json":
+        def triples():
+            network_figures(stores, id, lang)  # 404 for an unknown community
+            return metric_measurements(stores, id)
+
+        return represent(request, METRICS_OFFERS, triples, lang=lang,
+                         renderers={"application/ld+json": lambda t: serialize_triples(t, "application/ld+json")})
+    return represent(request, METRICS_OFFERS, lambda: network_figures(stores, id, lang), lang=lang,
+                     renderers={"text/csv": figures_csv})
+

@@ -19,6 +19,7 @@ from ..indicators import NORMALISATIONS, VALUE_PROPERTIES, framework_version
 from ..namespaces import check_slug, community_iri, sparql_prefixes
 from ..store.stores import Stores
 from .community import literal_number, resource_totals
+from .network_figures import community_metrics, metric_labels
 from .labels import pick
 
 SEVERITY_ORDER = ("Violation", "Warning", "Info")
@@ -46,6 +47,7 @@ SELECT ?indicator ?ilabel ?criterion ?clabel ?normalisation ?value WHERE {
   VALUES ?community { %s }
   ?m a dqv:QualityMeasurement ; dqv:computedOn ?community ; dqv:isMeasurementOf ?indicator ;
      ?property ?value .
+  ?indicator a lcc:Indicator .
   ?normalisation skos:inScheme <%s> ; lcc:valueProperty ?property .
   OPTIONAL { ?indicator rdfs:label ?ilabel }
   OPTIONAL { ?indicator lcc:criterion ?criterion . OPTIONAL { ?criterion skos:prefLabel ?clabel } }
@@ -56,6 +58,7 @@ _FIGURES = sparql_prefixes() + """
 SELECT ?indicator ?count ?base WHERE {
   VALUES ?community { %s }
   ?m a dqv:QualityMeasurement ; dqv:computedOn ?community ; dqv:isMeasurementOf ?indicator .
+  ?indicator a lcc:Indicator .
   OPTIONAL { ?m lcc:numerator ?count }
   OPTIONAL { ?m lcc:denominator ?base }
 }"""
@@ -111,6 +114,7 @@ def assessment(stores: Stores, community_id: str, lang: str = "en", catalogue: C
         return {"community": community_id, "iri": community_iri(community_id), "version": version,
                 "current": False, "versions": versions, "findings": None,
                 "indicators": _earlier_indicators(stores, kept, version, lang), "peer_group": None,
+                "metrics": community_metrics(kept, version, metric_labels(stores, lang)),
                 "resources": None, "plan": expected.PLAN, "framework_version": kept[version].framework_version,
                 "note": EARLIER}
     catalogue = catalogue or default_catalogue()
@@ -123,6 +127,7 @@ def assessment(stores: Stores, community_id: str, lang: str = "en", catalogue: C
         "findings": _findings(stores, me, lang),
         **_indicators(stores, me, community_id, lang, catalogue, peers.clamp_k(k)),
         "resources": _resources(stores, me, community_iri(community_id), lang),
+        "metrics": community_metrics(kept, current, metric_labels(stores, lang)),
         "plan": expected.PLAN,
         "framework_version": framework_version(stores),
         "note": "Indicators are read against the community's own resources; peers are the communities nearest "

@@ -140,7 +140,23 @@ def build_network(stores: Stores, community_id: str, *, view: str = "partners", 
             for a, b in combinations(member_list, 2):
                 edge_no += 1
                 g.add_edge(a, b, key=ps, id=f"e{edge_no}", kind="partnership", partnership=ps, label=label)
+    add_partner_metrics(g)
     return g
+
+
+PARTNER_ATTRIBUTES = {"degree": "degree", "weighted-degree": "weightedDegree", "betweenness": "betweenness",
+                      "constraint": "constraint", "cluster": "cluster", "broker": "broker"}
+
+
+def add_partner_metrics(g: nx.MultiGraph) -> None:
+    """Each partner node's network figures (:mod:`lcc_graph.network_metrics`, on the partner
+    network whichever the view) as node attributes: ``degree``, ``weightedDegree``,
+    ``betweenness``, ``constraint``, ``cluster``, ``broker``; in the Cytoscape JSON and GraphML."""
+    from ..network_metrics import compute
+
+    for iri, figures in compute(g).partners.items():
+        if iri in g:
+            g.nodes[iri].update({PARTNER_ATTRIBUTES.get(k, k): v for k, v in figures.items()})
 
 
 # --------------------------------------------------------------------------- representations
