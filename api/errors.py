@@ -28,6 +28,7 @@ STATUS: list[tuple[type[e.LccError], int]] = [
     (e.NotFound, 404),
     (e.UnsupportedFormat, 415),
     (e.OwnershipError, 422),
+    (e.NetworkTooLarge, 422),
     (e.StoreLocked, 503),
     (e.QueryTimeout, 503),
     (e.StoreError, 503),

@@ -92,6 +92,14 @@ class Busy(LccError):
     code = "busy"
 
 
+class NetworkTooLarge(LccError):
+    """A partner network with more ties than the service computes metrics or drawings for (two
+    partners are tied when they share a partnership, so one partnership of n members makes
+    n(n-1)/2 ties): refused at upload, nothing stored (HTTP 422)."""
+
+    code = "network_too_large"
+
+
 class InputTooComplex(ParseError):
     """Untrusted input nested too deeply, or too slow or too large to parse, check or canonicalise
     within the sandbox's deadline and memory (HTTP 400: nothing was stored)."""

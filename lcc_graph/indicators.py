@@ -200,7 +200,8 @@ def compute_indicators(
         rows[ind.iri] = found[0] if found else None
     triples = _assessment_triples(community_id, _context(context_rows[0]), indicators, rows,
                                   framework_version(store), now)
-    return triples + metric_triples(community_id, assessment_iri(community_id), networks(run).get(iri))
+    graphs = networks(run, strict=data is not None)  # an upload is refused over the ties limit
+    return triples + metric_triples(community_id, assessment_iri(community_id), graphs.get(iri))
 
 
 def assess_all(

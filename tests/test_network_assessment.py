@@ -98,3 +98,16 @@ def test_every_demo_assessment_holds_the_network_metrics(client):
         SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {
           ?m dqv:isMeasurementOf <https://w3id.org/lcc/metrics/partners> ; dqv:computedOn ?c . ?c a lcc:Community }""")
     assert int(rows[0]["n"]["value"]) == 12
+
+
+def test_a_partnership_of_very_many_members_is_refused_with_the_reason(brook):
+    client, auth = brook
+    # 400 members: 400 x 399 / 2 = 79,800 ties, over the 50,000 the metrics and drawings are bounded by
+    members = "".join(f"<p/m{i}> a lcc:Partner ; lcc:community <../brook> ; rdfs:label \"M{i}\"@en ; lcc:sector sector:social .\n" for i in range(400))
+    big = V1.decode() + members + ("<ps/all> a lcc:Partnership ; lcc:community <../brook> ; org:hasMember "
+                                   + " , ".join(f"<p/m{i}>" for i in range(400)) + " .\n")
+    r = client.put("/communities/brook/data", content=big.encode(), headers=auth)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == "network_too_large" and "79,803" in r.json()["message"]  # with the 3 pairs of the other partnerships
+    assert client.get("/communities/brook/assessment").json()["version"] == 1  # nothing stored
+    assert client.get("/health").status_code == 200

@@ -125,6 +125,10 @@ def build_network(stores: Stores, community_id: str, *, view: str = "partners", 
             fieldLabels=[concepts.get(f) or _fallback_label(f) for f in field_iris],
         )
 
+    if view != "bipartite":
+        from ..network_assessment import check_ties
+
+        check_ties({ps: members.get(ps, set()) for ps in partnership_ids}, f"community {community_id!r}")
     edge_no = 0
     for ps in sorted(partnership_ids):
         label = pick(ps_labels.get(ps, []), lang) or _fallback_label(ps)
@@ -140,7 +144,7 @@ def build_network(stores: Stores, community_id: str, *, view: str = "partners", 
             for a, b in combinations(member_list, 2):
                 edge_no += 1
                 g.add_edge(a, b, key=ps, id=f"e{edge_no}", kind="partnership", partnership=ps, label=label)
-    add_partner_metrics(g)
+    add_partner_metrics(g, stores, community_id)
     return g
 
 
@@ -148,15 +152,16 @@ PARTNER_ATTRIBUTES = {"degree": "degree", "weighted-degree": "weightedDegree", "
                       "constraint": "constraint", "cluster": "cluster", "broker": "broker"}
 
 
-def add_partner_metrics(g: nx.MultiGraph) -> None:
-    """Each partner node's network figures (:mod:`lcc_graph.network_metrics`, on the partner
-    network whichever the view) as node attributes: ``degree``, ``weightedDegree``,
-    ``betweenness``, ``constraint``, ``cluster``, ``broker``; in the Cytoscape JSON and GraphML."""
-    from ..network_metrics import compute
+def add_partner_metrics(g: nx.MultiGraph, stores: Stores, community_id: str) -> None:
+    """Each partner node's network figures as its assessment stores them (computed once per
+    upload by :mod:`lcc_graph.network_metrics`, on the partner network whichever the view), as node
+    attributes: ``degree``, ``weightedDegree``, ``betweenness``, ``constraint``, ``cluster``,
+    ``broker``; so they travel in the Cytoscape JSON and GraphML."""
+    from .network_figures import partner_figures
 
-    for iri, figures in compute(g).partners.items():
+    for iri, figures in partner_figures(stores, community_id).items():
         if iri in g:
-            g.nodes[iri].update({PARTNER_ATTRIBUTES.get(k, k): v for k, v in figures.items()})
+            g.nodes[iri].update({PARTNER_ATTRIBUTES.get(k, k): v for k, v in figures.items() if v is not None})
 
 
 # --------------------------------------------------------------------------- representations
@@ -246,43 +251,11 @@ def layout(g: nx.MultiGraph, size: int = 720) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def svg_drawing(g: nx.MultiGraph, size: int = 720) -> dict[str, Any]:
-    """What a template needs to draw the network as inline SVG: positioned, coloured nodes,
-    edges as paths (parallel edges bent apart so each stays visible) and a sector legend.
+def svg_drawing(g: nx.MultiGraph) -> dict[str, Any]:
+    """What a template needs to draw the network as inline SVG (see ``network_layout.drawing``):
+    nodes grouped by cluster, sized by degree, coloured by sector, brokers marked; edges as paths
+    (parallel edges bent apart so each stays visible); the partnerships, sectors and fields; a legend.
     """
-    show_labels = g.number_of_nodes() <= 40
-    pad = 200 if show_labels else 0  # room for the labels left and right of the circle
-    pos = {n: (x + pad, y) for n, (x, y) in layout(g, size).items()}
-    centre = size / 2 + pad
-    nodes = []
-    for n, attrs in g.nodes(data=True):
-        x, y = pos[n]
-        side = "end" if x < centre - 1 else ("start" if x > centre + 1 else "middle")
-        dx = -10 if side == "end" else (10 if side == "start" else 0)
-        nodes.append({
-            "id": n, "label": attrs.get("label") or n, "kind": attrs.get("kind"), "x": x, "y": y,
-            "colour": _colour(attrs), "sector": attrs.get("sectorLabel") or attrs.get("sector"),
-            "fields": ", ".join(attrs.get("fieldLabels") or []), "show_label": show_labels,
-            "anchor": side, "lx": round(x + dx, 2), "ly": round(y + 4, 2),
-        })
-    by_pair: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for a, b, attrs in g.edges(data=True):
-        by_pair[tuple(sorted((a, b)))].append(attrs)
-    edges = []
-    for (a, b), items in sorted(by_pair.items()):
-        (x1, y1), (x2, y2) = pos[a], pos[b]
-        length = math.hypot(x2 - x1, y2 - y1) or 1.0
-        nx_, ny_ = -(y2 - y1) / length, (x2 - x1) / length
-        for i, attrs in enumerate(sorted(items, key=lambda e: e.get("id", ""))):
-            offset = (i - (len(items) - 1) / 2) * 28
-            cx, cy = (x1 + x2) / 2 + nx_ * offset, (y1 + y2) / 2 + ny_ * offset
-            edges.append({"d": f"M{x1:.2f},{y1:.2f} Q{cx:.2f},{cy:.2f} {x2:.2f},{y2:.2f}",
-                          "label": attrs.get("label") or "", "partnership": attrs.get("partnership")})
-    present = {a.get("sector") for _, a in g.nodes(data=True) if a.get("kind") != "partnership"}
-    legend = [{"label": next((a.get("sectorLabel") for _, a in g.nodes(data=True) if a.get("sector") == s), s),
-               "colour": SECTOR_COLOURS[s]} for s in SECTOR_ORDER if s in present]
-    if None in present or present - set(SECTOR_ORDER) - {None}:
-        legend.append({"label": "other or unknown sector", "colour": OTHER_COLOUR})
-    if any(a.get("kind") == "partnership" for _, a in g.nodes(data=True)):
-        legend.append({"label": "partnership", "colour": PARTNERSHIP_COLOUR})
-    return {"width": size + 2 * pad, "height": size, "nodes": nodes, "edges": edges, "legend": legend}
+    from .network_layout import drawing
+
+    return drawing(g)

@@ -90,12 +90,9 @@ def metric_measurements(stores: Stores, community_id: str) -> list[ox.Triple]:
     return [t for t in triples if t.subject in measured]
 
 
-def network_figures(stores: Stores, community_id: str, lang: str = "en") -> dict[str, Any]:
-    """The community's network metrics and each partner's figures (partners by label)."""
-    _, label = require_community(stores, community_id, lang)
-    kept = assessment_history.assessments(stores, community_id)
-    version = next((n for n, a in kept.items() if a.current), None)
-    labels = metric_labels(stores, lang)
+def partner_figures(stores: Stores, community_id: str) -> dict[str, dict[str, Any]]:
+    """Partner IRI -> metric slug -> value, from the community's current assessment (computed once
+    at its upload: a page or a network download reads them instead of computing them again)."""
     me = community_iri(community_id)
     partners: dict[str, dict[str, Any]] = defaultdict(dict)
     by_subject: dict[ox.NamedNode, dict[ox.NamedNode, Any]] = defaultdict(dict)
@@ -106,6 +103,17 @@ def network_figures(stores: Stores, community_id: str, lang: str = "en") -> dict
         if on is None or of is None or on.value == me:
             continue
         partners[on.value][of.value[len(METRICS):]] = _value(facts.get(_VALUE))
+    return dict(partners)
+
+
+def network_figures(stores: Stores, community_id: str, lang: str = "en") -> dict[str, Any]:
+    """The community's network metrics and each partner's figures (partners by label)."""
+    _, label = require_community(stores, community_id, lang)
+    kept = assessment_history.assessments(stores, community_id)
+    version = next((n for n, a in kept.items() if a.current), None)
+    labels = metric_labels(stores, lang)
+    me = community_iri(community_id)
+    partners = partner_figures(stores, community_id)
     names: dict[str, list[ox.Literal]] = defaultdict(list)
     for t in stores.public.get_graph(community_graph(community_id, "data")):
         if t.predicate == _LABEL and t.subject.value in partners and isinstance(t.object, ox.Literal):
@@ -150,4 +158,5 @@ def _safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-__all__ = ["community_metrics", "figures_csv", "metric_labels", "metric_measurements", "network_figures"]
+__all__ = ["community_metrics", "figures_csv", "metric_labels", "metric_measurements", "network_figures",
+           "partner_figures"]
