@@ -84,7 +84,8 @@ def alter_assessments(store) -> None:
     """Add 1 to every stored dqv:value (outside any timing), so that every graph must be replaced."""
     for g in assessment_graphs(store):
         name = ox.NamedNode(g)
-        quads = list(store.raw.quads_for_pattern(None, DQV_VALUE, None, name))
+        quads = [q for q in store.raw.quads_for_pattern(None, DQV_VALUE, None, name)
+                 if not q.object.datatype.value.endswith("#boolean")]  # a broker is true or false
         for q in quads:
             store.raw.remove(q)
         store.raw.bulk_extend(
