@@ -49,6 +49,8 @@ def community_page_extras(request: Request, stores: Stores, community_id: str, l
         "indicators": reading["indicators"],
         "peer_group": body["peer_group"],
         "versions": len(body["versions"]),
+        "network_metrics": [dict(m, change_shown=change_text(m["change"], False) if m.get("change") else None)
+                            for m in body.get("metrics", []) if m["value"] is not None],
     }
 
 
