@@ -26,7 +26,7 @@ from .assessment_history import history_graph, version_triples, with_snapshot
 from .communities import replace_community
 from .errors import ValidationRejected
 from .framework import framework_version_label
-from .namespaces import LCC, RDF, RDFS, XSD, community_base, community_graph, community_iri
+from .namespaces import LCC, RDF, RDFS, community_base, community_graph, community_iri
 from .ownership import check_not_taken, check_ownership
 from .rdf_input import DEFAULT_MAX_TRIPLES, parse_rdf
 from .sandbox import Sandbox

@@ -146,17 +146,26 @@ def _resources(stores: Stores, me: str, iri: str, lang: str) -> list[dict[str, A
             for q in totals.get("quantities", [])]
 
 
-def _earlier_indicators(stores: Stores, kept: dict, version: int, lang: str) -> list[dict[str, Any]]:
-    """An earlier version's indicators: its own figures as stored, and their change."""
+def indicator_labels(stores: Stores, lang: str) -> dict[str, dict[str, Any]]:
+    """Indicator IRI -> its ``label``, ``criterion`` IRI and ``criterion_label`` in ``lang``, as the
+    framework graphs state them."""
     from ..framework import framework_graphs
 
-    labels: dict[str, dict[str, Any]] = {}
+    found: dict[str, dict[str, Any]] = {}
     for row in stores.query_public(_INDICATOR_LABELS, default_graph=framework_graphs()).rows():
-        entry = labels.setdefault(row["indicator"].value, {"label": [], "criterion": None, "clabel": []})
+        entry = found.setdefault(row["indicator"].value, {"label": [], "criterion": None, "clabel": []})
         _add(entry["label"], row, "ilabel")
         if "criterion" in row:
             entry["criterion"] = row["criterion"].value
             _add(entry["clabel"], row, "clabel")
+    return {iri: {"label": pick(e["label"], lang) or _local(iri), "criterion": e["criterion"],
+                  "criterion_label": (pick(e["clabel"], lang) or _local(e["criterion"])) if e["criterion"] else None}
+            for iri, e in found.items()}
+
+
+def _earlier_indicators(stores: Stores, kept: dict, version: int, lang: str) -> list[dict[str, Any]]:
+    """An earlier version's indicators: its own figures as stored, and their change."""
+    labels = indicator_labels(stores, lang)
     norms = {prop: slug for slug, prop in VALUE_PROPERTIES.items()}
     out = []
     for iri, figures in kept[version].measurements.items():
@@ -166,9 +175,9 @@ def _earlier_indicators(stores: Stores, kept: dict, version: int, lang: str) -> 
         count, base, value = figures.get("count"), figures.get("base"), figures.get(RAW)
         criterion = known["criterion"]
         out.append({
-            "indicator": iri, "slug": _local(iri), "label": pick(known["label"], lang) or _local(iri),
+            "indicator": iri, "slug": _local(iri), "label": known["label"],
             "criterion": criterion, "criterion_slug": _local(criterion) if criterion else None,
-            "criterion_label": (pick(known["clabel"], lang) or _local(criterion)) if criterion else None,
+            "criterion_label": known["criterion_label"],
             "count": count, "base": base, "value": value,
             "share": round(100 * count / base) if base and count is not None else None,
             "values": {norms[p]: v for p, v in figures.items() if p in norms and v is not None},

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
 from typing import Any
 
 from .. import assessment_history
-from ..framework import framework_graphs
 from ..indicators import VALUE_PROPERTIES
 from ..namespaces import community_iri
 from ..store.stores import Stores
-from .assessment import _INDICATOR_LABELS, RAW, _add, _local
+from .assessment import RAW, _local, indicator_labels
 from .community import require_community
-from .labels import pick
 
 CSV_COLUMNS = ("community", "version", "assessed_at", "framework_version", "criterion", "indicator",
                "count", "base", "value", *(n for n in VALUE_PROPERTIES if n != "raw"), "delta", "count_delta")
@@ -29,13 +26,7 @@ def series(stores: Stores, community_id: str, lang: str = "en") -> dict[str, Any
     """Every version's figures per indicator, oldest version first; NotFound for an unknown community."""
     _, label = require_community(stores, community_id, lang)
     kept = assessment_history.assessments(stores, community_id)
-    labels: dict[str, dict[str, Any]] = defaultdict(lambda: {"label": [], "criterion": None, "clabel": []})
-    for row in stores.query_public(_INDICATOR_LABELS, default_graph=framework_graphs()).rows():
-        entry = labels[row["indicator"].value]
-        _add(entry["label"], row, "ilabel")
-        if "criterion" in row:
-            entry["criterion"] = row["criterion"].value
-            _add(entry["clabel"], row, "clabel")
+    labels = indicator_labels(stores, lang)
     norms = {prop: slug for slug, prop in VALUE_PROPERTIES.items() if slug != "raw"}
     indicators: dict[str, dict[str, Any]] = {}
     for number, assessed in sorted(kept.items()):
@@ -45,10 +36,9 @@ def series(stores: Stores, community_id: str, lang: str = "en") -> dict[str, Any
             known = labels[iri]
             criterion = known["criterion"]
             entry = indicators.setdefault(iri, {
-                "indicator": _local(iri), "iri": iri, "label": pick(known["label"], lang) or _local(iri),
+                "indicator": _local(iri), "iri": iri, "label": known["label"],
                 "criterion": _local(criterion) if criterion else None,
-                "criterion_label": (pick(known["clabel"], lang) or _local(criterion)) if criterion else None,
-                "series": []})
+                "criterion_label": known["criterion_label"], "series": []})
             change = assessment_history.change(kept, number, iri, RAW)
             entry["series"].append({
                 "version": number, "count": figures.get("count"), "base": figures.get("base"),
