@@ -49,6 +49,33 @@ def term_json(term: Term | None) -> dict | None:
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where a result is in the file the data came from: a sheet, a row, and for a cell its
+    column (as the file names it), its A1 name and its value as written (spreadsheet uploads)."""
+
+    sheet: str
+    row: int
+    column: str | None = None
+    cell: str | None = None
+    value: str | None = None
+
+    def to_json(self) -> dict:
+        """As the JSON report carries it."""
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "cell": self.cell, "value": self.value}
+
+    def text(self) -> str:
+        """In words: sheet 'Partners', row 5, column 'Sector' (C5): 'Pubic'."""
+        out = f"sheet {self.sheet!r}, row {self.row}" if self.row else f"sheet {self.sheet!r}"
+        if self.column is not None:
+            out += f", column {self.column!r}"
+            if self.cell:
+                out += f" ({self.cell})"
+        if self.value is not None and self.column is not None:
+            out += f": {self.value!r}" if self.value != "" else ": (empty)"
+        return out
+
+
+@dataclass(frozen=True)
 class Result:
     """One finding or violation, with what a person needs to act on it."""
 
@@ -64,6 +91,7 @@ class Result:
     label: str | None = None
     value_label: str | None = None
     community: str | None = None
+    location: Location | None = None
 
     def key(self) -> tuple:
         """Focus node, path, value, source shape, severity: what the engines must agree on."""
@@ -95,6 +123,7 @@ class Result:
             "source_shape": self.source_shape,
             "component": self.component,
             "community": self.community,
+            "location": self.location.to_json() if self.location is not None else None,
         }
 
     def finding_id(self) -> str:
@@ -254,6 +283,9 @@ class Report:
             node = ox.BlankNode()
             triples.append(ox.Triple(report, _sh("result"), node))
             triples.extend(_result_triples(node, r))
+            if r.location is not None:
+                triples.append(ox.Triple(node, ox.NamedNode(RDFS + "comment"),
+                                         ox.Literal(f"in the file: {r.location.text()}", language="en")))
         return triples
 
     def to_turtle(self) -> str:
@@ -318,6 +350,11 @@ class Report:
 
 
 def _describe(r: Result) -> str:
+    if r.location is not None:
+        text = r.location.text()
+        if r.message and r.source_shape.startswith("https://w3id.org/lcc/tabular#"):
+            return f"{text} - {r.message}"
+        return f"{text} - {r.label or term_text(r.focus_node)}"
     focus = term_text(r.focus_node) or ""
     text = f"{r.label} <{focus}>" if r.label else f"<{focus}>"
     if r.path is not None:
