@@ -341,6 +341,31 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.more": {"en": "{n} more", "he": "עוד {n}", "ar": "{n} أخرى"},
     "report.again": {"en": "Upload another file", "he": "העלאת קובץ נוסף", "ar": "رفع ملف آخر"},
     "report.community": {"en": "Go to the community", "he": "מעבר לקהילה", "ar": "الانتقال إلى المجتمع"},
+    # spreadsheets (templates, and where a report's results are in an uploaded file)
+    "template.title": {"en": "Spreadsheet templates", "he": "תבניות גיליון אלקטרוני", "ar": "قوالب جداول البيانات"},
+    "template.intro": {"en": "Keep your data in a spreadsheet? Download the template in your language, fill it in "
+                             "(its first sheet says how) and upload it here as it is: an .xlsx workbook, or CSV files in a zip.",
+                       "he": "שומרים את הנתונים בגיליון אלקטרוני? הורידו את התבנית בשפה שלכם, מלאו אותה "
+                             "(הגיליון הראשון מסביר איך) והעלו אותה כאן כפי שהיא: חוברת ‎.xlsx, או קובצי CSV בקובץ zip.",
+                       "ar": "تحتفظ ببياناتك في جدول بيانات؟ نزّل القالب بلغتك، واملأه "
+                             "(الورقة الأولى تشرح الطريقة) وارفعه هنا كما هو: مصنف ‎.xlsx، أو ملفات CSV في ملف zip."},
+    "template.xlsx": {"en": "Workbook (.xlsx)", "he": "חוברת עבודה (‎.xlsx)", "ar": "مصنف (‎.xlsx)"},
+    "template.zip": {"en": "CSV files (.zip)", "he": "קובצי CSV ‏(‎.zip)", "ar": "ملفات CSV ‏(‎.zip)"},
+    "template.export": {"en": "To change data already uploaded, download it in the same template: /communities/{id}/data?format=xlsx.",
+                        "he": "כדי לשנות נתונים שכבר הועלו, הורידו אותם באותה תבנית: ‎/communities/{id}/data?format=xlsx.",
+                        "ar": "لتعديل بيانات رُفعت من قبل، نزّلها في القالب نفسه: ‎/communities/{id}/data?format=xlsx."},
+    "sheet.where": {"en": "Where in your file", "he": "היכן בקובץ שלכם", "ar": "أين في ملفك"},
+    "sheet.intro": {"en": "Each problem and finding at its sheet, row and column, with the value as you wrote it.",
+                    "he": "כל בעיה וממצא לפי גיליון, שורה ועמודה, עם הערך כפי שכתבתם אותו.",
+                    "ar": "كل مشكلة وملاحظة في ورقتها وصفها وعمودها، مع القيمة كما كتبتها."},
+    "sheet.sheet": {"en": "Sheet", "he": "גיליון", "ar": "الورقة"},
+    "sheet.row": {"en": "Row", "he": "שורה", "ar": "الصف"},
+    "sheet.column": {"en": "Column", "he": "עמודה", "ar": "العمود"},
+    "sheet.cell": {"en": "Cell", "he": "תא", "ar": "الخلية"},
+    "sheet.value": {"en": "Value written", "he": "הערך שנכתב", "ar": "القيمة المكتوبة"},
+    "sheet.problem": {"en": "What", "he": "מה", "ar": "ماذا"},
+    "sheet.empty": {"en": "(empty)", "he": "(ריק)", "ar": "(فارغ)"},
+    "sheet.more": {"en": "{n} more in the JSON report", "he": "עוד {n} בדוח ה-JSON", "ar": "{n} أخرى في تقرير JSON"},
     # queries
     "queries.title": {"en": "Named queries", "he": "שאילתות מוכנות", "ar": "الاستعلامات الجاهزة"},
     "queries.intro": {"en": "Each query answers one of the framework's questions. Open one to set its parameters and see the answer as a table.",

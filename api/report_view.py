@@ -73,6 +73,7 @@ def _result(r: dict[str, Any]) -> dict[str, Any]:
         "severity": _severity(r.get("severity")),
         "shape": _text(r.get("source_shape") or r.get("shape") or r.get("sourceShape")),
         "hint": _text(r.get("hint")),
+        "location": r.get("location") if isinstance(r.get("location"), dict) else None,
     }
 
 
@@ -148,6 +149,23 @@ def report_groups(report: dict[str, Any], criteria_labels: dict[str, str] | None
     return sorted(out, key=lambda g: (g["slug"] is not None, g["label"] or ""))
 
 
+MAX_LOCATED = 300
+
+
+def located_results(report: dict[str, Any], limit: int = MAX_LOCATED) -> tuple[list[dict[str, Any]], int]:
+    """The results that name a place in the uploaded file (sheet, row, column, cell, value), most
+    severe first, then in file order; at most ``limit`` of them, and how many were left out."""
+    found = [r for r in flat_results(report) if r.get("location")]
+    found.sort(key=lambda r: (SEVERITIES.index(r["severity"]), str(r["location"].get("sheet") or ""),
+                              int(r["location"].get("row") or 0), str(r["location"].get("cell") or "")))
+    rows = []
+    for r in found[:limit]:
+        message = r.get("message") or r.get("shapeMessage")
+        rows.append({**r["location"], "severity": r["severity"], "message": message,
+                     "label": r.get("label"), "hint": r.get("hint")})
+    return rows, max(0, len(found) - limit)
+
+
 def report_counts(report: dict[str, Any]) -> dict[str, int]:
     """Counts by severity, from the report's own counts if it has them."""
     counts = report.get("counts")
@@ -219,9 +237,12 @@ def report_page(report: dict[str, Any], request: Any = None, lang: str = "en") -
             labels = {c["slug"]: c["label"] for c in list_criteria(stores, lang)}
         except Exception:  # labels are a nicety: the slugs do as well
             labels = {}
+    located, unlisted = located_results(report)
     return {
         "counts": report_counts(report),
         "groups": report_groups(report, labels),
+        "located": located,
+        "unlisted": unlisted,
         "json_url": data_url(json.dumps(report, indent=2, ensure_ascii=False), "application/json"),
         "turtle_url": data_url(report_turtle(report), "text/turtle"),
     }

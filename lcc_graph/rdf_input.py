@@ -30,6 +30,12 @@ EXTENSIONS: dict[str, str] = {
     ".owl": "application/rdf+xml",
     ".xml": "application/rdf+xml",
 }
+# Spreadsheets: read by lcc_graph.tabular (uploads.check_upload sends them there), never by an RDF parser.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TABULAR_MEDIA_TYPES: dict[str, str] = {XLSX: XLSX, "application/zip": "application/zip",
+                                       "application/x-zip-compressed": "application/zip",
+                                       "application/x-zip": "application/zip"}
+TABULAR_EXTENSIONS: dict[str, str] = {".xlsx": XLSX, ".zip": "application/zip"}
 DEFAULT_MAX_TRIPLES = 200_000
 MAX_NESTING = 64  # brackets, lists, objects, quoted triples or XML elements inside one another
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -58,20 +64,26 @@ class ParsedRdf:
 def media_type_for(filename: str | Path) -> str:
     """The media type for a file name, by extension."""
     ext = Path(filename).suffix.lower()
+    if ext in TABULAR_EXTENSIONS:
+        return TABULAR_EXTENSIONS[ext]
     if ext not in EXTENSIONS:
         raise UnsupportedFormat(
-            f"unsupported file type {ext or '(none)'}: use one of {', '.join(sorted(EXTENSIONS))}"
+            f"unsupported file type {ext or '(none)'}: use one of {', '.join(sorted([*EXTENSIONS, *TABULAR_EXTENSIONS]))}"
         )
     return EXTENSIONS[ext]
 
 
 def normalise_media_type(content_type: str | None) -> str:
-    """The bare media type of a Content-Type header, checked against what we read."""
+    """The bare media type of a Content-Type header, checked against what we read (RDF, or a
+    spreadsheet: an .xlsx workbook or a zip of CSV files, whose zip aliases fold into application/zip)."""
     media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media in TABULAR_MEDIA_TYPES:
+        return TABULAR_MEDIA_TYPES[media]
     if media not in MEDIA_TYPES:
         raise UnsupportedFormat(
             f"unsupported media type {media or '(none)'}: send one of "
-            "text/turtle, application/ld+json, application/rdf+xml, application/n-triples"
+            "text/turtle, application/ld+json, application/rdf+xml, application/n-triples, "
+            f"{XLSX} (a workbook) or application/zip (CSV files)"
         )
     return media
 
@@ -162,6 +174,8 @@ def check_input(data: bytes, media_type: str, *, max_nesting: int = MAX_NESTING)
     Returns the format to parse with; raises ParseError (or a subclass) otherwise.
     """
     media = normalise_media_type(media_type)
+    if media not in MEDIA_TYPES:
+        raise UnsupportedFormat(f"{media} is a spreadsheet, not RDF: read it with lcc_graph.tabular")
     fmt = MEDIA_TYPES[media]
     try:
         text = data.decode("utf-8")

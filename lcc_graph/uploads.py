@@ -24,11 +24,11 @@ import pyoxigraph as ox
 from . import access, history
 from .assessment_history import history_graph, version_triples, with_snapshot
 from .communities import replace_community
-from .errors import ValidationRejected
+from .errors import OwnershipError, ParseError, ValidationRejected
 from .framework import framework_version_label
 from .namespaces import LCC, RDF, RDFS, community_base, community_graph, community_iri
 from .ownership import check_not_taken, check_ownership
-from .rdf_input import DEFAULT_MAX_TRIPLES, parse_rdf
+from .rdf_input import DEFAULT_MAX_TRIPLES, normalise_media_type, parse_rdf
 from .sandbox import Sandbox
 from .store.stores import Stores
 
@@ -109,7 +109,8 @@ def check_upload(
 ) -> dict:
     """Every check of an upload that needs no store; meant to run in the sandbox.
 
-    Pre-checks and parses the bytes (base IRI under ``community_id``), checks ownership without
+    Pre-checks and parses the bytes (base IRI under ``community_id``; a spreadsheet is read by
+    :mod:`.tabular`, and its report's results then name sheet, row and column), checks ownership without
     a store (``check_owner``), adds the community node (``label``), computes the checksum and
     validates. Answers plain data: ``triples`` and ``findings`` as N-Triples bytes, ``checksum``,
     ``media_type``, and ``report`` capped (:meth:`Report.capped`: exact counts, the first results
@@ -117,17 +118,35 @@ def check_upload(
     """
     from .validation import validate
 
+    from . import tabular
+
     base = community_base(community_id) if community_id is not None else None
-    parsed = parse_rdf(data, media_type, base_iri=base, max_triples=max_triples)
-    triples = parsed.triples
+    converted = None
+    if tabular.is_tabular(media_type):
+        if community_id is None:
+            raise ParseError("a spreadsheet's rows belong to a community: name it (--community, ?community=)")
+        converted = tabular.read_upload(data, media_type, community_id, max_triples=max_triples)
+        triples, media = converted.triples, normalise_media_type(media_type)
+    else:
+        parsed = parse_rdf(data, media_type, base_iri=base, max_triples=max_triples)
+        triples, media = parsed.triples, parsed.media_type
     if community_id is not None:
         if check_owner:
-            check_ownership(triples, community_id, None)
+            try:
+                check_ownership(triples, community_id, None)
+            except OwnershipError as exc:
+                if converted is None:
+                    raise
+                located = tabular.locate_problems(list(exc.details.get("problems") or []), converted)
+                raise OwnershipError(exc.message + " [in the file: " + "; ".join(
+                    p for p in located if p.endswith(")"))[:2000] + "]", problems=located) from None
         triples = _with_community_node(triples, community_id, label or community_id)
     digest = history.checksum(triples)
     report = validate(triples, community_id, engine=engine)
+    if converted is not None:
+        report = tabular.locate(report, converted, community_id)  # every result named by sheet, row and column
     findings = report.findings_triples() if report.conforms and community_id is not None else []
-    return {"triples": _ntriples(triples), "media_type": parsed.media_type, "checksum": digest,
+    return {"triples": _ntriples(triples), "media_type": media, "checksum": digest,
             "report": report.capped(), "findings": _ntriples(findings)}
 
 

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from lcc_graph import answers, history, uploads
 from lcc_graph.errors import ParseError, PayloadTooLarge, UnsupportedFormat, ValidationRejected
-from lcc_graph.rdf_input import media_type_for, normalise_media_type
+from lcc_graph.rdf_input import XLSX, media_type_for, normalise_media_type
 
 from ..auth import MaybeWriterDep, RegisteredId, WriterDep, authorise
 from ..body import read_limited
@@ -35,17 +35,22 @@ RDF_BODY = {"requestBody": {"required": True, "content": {
     "application/ld+json": {"schema": {"type": "object"}},
     "application/rdf+xml": {"schema": {"type": "string"}},
     "application/n-triples": {"schema": {"type": "string"}},
+    XLSX: {"schema": {"type": "string", "format": "binary"}},
+    "application/zip": {"schema": {"type": "string", "format": "binary"}},
 }}}
 UPLOAD_RESPONSES = {
     200: {"description": "accepted: the version and the criteria findings", "content": {"application/json": {"example": {
         "status": "accepted", "community": "riverside", "version": {"version": 2, "triples": 812},
         "report": {"conforms": True, "counts": {"Violation": 0, "Warning": 3, "Info": 1}}}}}},
-    400: {"description": "malformed data (the message names line and column), a bad encoding or DOCTYPE"},
+    400: {"description": "malformed data (the message names line and column), a bad encoding or DOCTYPE; "
+                 "a file that is not a workbook or zip of CSV files, or one that declares XML entities"},
     401: {"description": "no token"},
     403: {"description": "another community's token"},
-    413: {"description": "the body is over the size limit"},
+    413: {"description": "the body is over the size limit; a workbook or zip that unpacks past its limits "
+                 "(size, files, rows)"},
     415: {"description": "an unsupported media type"},
-    422: {"description": "rejected: structure violations (with the report) or subjects the community does not own"},
+    422: {"description": "rejected: structure violations (with the report; for a spreadsheet each result names "
+                 "its sheet, row, column and cell value) or subjects the community does not own"},
 }
 
 

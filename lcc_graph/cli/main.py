@@ -74,7 +74,8 @@ def demo(
 
 @app.command()
 def load(
-    file: Annotated[Path, typer.Argument(help="Turtle, JSON-LD, RDF/XML or N-Triples file")],
+    file: Annotated[Path, typer.Argument(help="Turtle, JSON-LD, RDF/XML or N-Triples file; or a filled template "
+                                              "(.xlsx workbook, or .zip of CSV files: see `lcc template`)")],
     community: Annotated[str, typer.Option("--community", "-c", help="the community id the data belongs to")],
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
@@ -113,6 +114,47 @@ def load(
         return
     console.print(f"stored {len(prepared.triples)} triples for community {community} as version "
                   f"{accepted.version.version}; {counts.get('Warning', 0)} warnings, {counts.get('Info', 0)} notes")
+
+
+@app.command()
+def template(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="file to write (default: lcc-template-LANG.FORMAT, "
+                                                 "or ID-data-LANG.FORMAT with --community)")] = None,
+    lang: Annotated[str, typer.Option(help="language of sheet and column names and list values: en, he or ar")] = "en",
+    format: Annotated[str, typer.Option("--format", "-f", help="xlsx (one workbook) or zip (CSV files)")] = "xlsx",
+    community: Annotated[str | None, typer.Option("--community", "-c", help="fill the templates with this "
+                                                   "community's current data (reads the store)")] = None,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Write the spreadsheet templates (a sheet per table, drop-down lists, instructions), empty or
+    with a community's data; `lcc load FILE.xlsx --community ID` reads them back."""
+    from .. import tabular
+    from ..namespaces import community_graph
+
+    if lang not in tabular.LANGS:
+        fail(f"unknown language {lang!r}: use en, he or ar", code=2)
+    if format not in tabular.FORMATS:
+        fail(f"unknown format {format!r}: use xlsx or zip", code=2)
+    if community is None:
+        body, missing = tabular.template_bytes(lang, format), 0
+        target = output or Path(f"lcc-template-{lang}.{format}")
+    else:
+        try:
+            check_slug(community)
+        except ValueError as exc:
+            fail(str(exc), code=2)
+        with stores_at(data_dir) as stores:
+            triples = stores.public.get_graph(community_graph(community, "data"))
+        if not triples:
+            fail(f"community {community!r} has no data in {data_dir}")
+        body, missing = tabular.export_bytes(triples, community, lang, format)
+        target = output or Path(f"{community}-data-{lang}.{format}")
+    try:
+        target.write_bytes(body)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror}", code=2)
+    note = f"; {missing} statement(s) could not be written into the sheets" if missing else ""
+    console.print(f"wrote {target} ({len(body)} bytes){note}")
 
 
 @app.command()

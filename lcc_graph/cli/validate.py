@@ -40,7 +40,8 @@ NOT_CHECKED = ("whether another community's stored data already describes these 
 
 
 def validate_command(
-    file: Annotated[Path, typer.Argument(help="RDF file: .ttl, .nt, .jsonld/.json, .rdf/.xml")],
+    file: Annotated[Path, typer.Argument(help="RDF file: .ttl, .nt, .jsonld/.json, .rdf/.xml; or a filled "
+                                              "template, .xlsx or .zip of CSV files (needs --community)")],
     community: Annotated[
         str | None,
         typer.Option("--community", "-c", help="community id: relative IRIs resolve under its base IRI, "
@@ -55,6 +56,9 @@ def validate_command(
     function (uploads.check_upload, in a sandbox process): parsing, the ownership rules, the
     checksum and both shape sets. The one check it cannot make is whether another community's
     stored data already describes the same resources: it never opens the store.
+
+    A spreadsheet (.xlsx, or a .zip of CSV files) needs --community; every problem and finding
+    then names its sheet, row, column and cell value.
 
     Exit status: 0 accepted (warnings and information allowed), 1 rejected (a structure
     violation, or resources the community does not own), 2 unreadable input.

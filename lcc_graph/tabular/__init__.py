@@ -18,7 +18,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from .convert import Converted, check_size, convert
-from .locate import locate
+from .locate import locate, locate_problems
 from .mapping import LANGS, load_mapping
 from .reading import XLSX, ZIP, normalise_media_type, read_sheets
 from .workbook import Filled, csv_zip_bytes, workbook_bytes
@@ -26,7 +26,7 @@ from .workbook import Filled, csv_zip_bytes, workbook_bytes
 FORMATS = {"xlsx": XLSX, "zip": ZIP}
 EXTENSIONS = {".xlsx": XLSX, ".zip": ZIP}
 
-__all__ = ["EXTENSIONS", "FORMATS", "LANGS", "XLSX", "ZIP", "Converted", "export_bytes", "is_tabular", "locate",
+__all__ = ["EXTENSIONS", "FORMATS", "LANGS", "XLSX", "ZIP", "Converted", "export_bytes", "is_tabular", "locate", "locate_problems",
            "read_upload", "template_bytes"]
 
 

@@ -12,6 +12,7 @@ partner without a sector).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pyoxigraph as ox
@@ -124,3 +125,21 @@ def locate(report: Report, converted: Converted, community_id: str) -> Report:
         shapes.setdefault(TABULAR + kind, ShapeInfo(TABULAR + kind, "Violation", None, None, None,
                                                     f"In the spreadsheet: {label}"))
     return Report(results, report.community_id, report.engine, shapes)
+
+
+_IRI = re.compile(r"<([^<>\s]+)>")
+
+
+def locate_problems(problems: list[str], converted: Converted) -> list[str]:
+    """Ownership problems (each naming a subject as ``<iri>``) with the row that made the subject."""
+    out = []
+    for text in problems:
+        found = _IRI.search(text)
+        origin = None
+        if found:
+            try:
+                origin = converted.rows.get(ox.NamedNode(found.group(1)))
+            except ValueError:
+                origin = None
+        out.append(f"{text} ({origin.text()})" if origin is not None else text)
+    return out
