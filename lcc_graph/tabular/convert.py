@@ -448,6 +448,8 @@ def _sheet_language(table: Table, header: dict[int, tuple[Column, str]]) -> str:
 def _row_cells(row: list[Cell], header: dict[int, tuple[Column, str]]) -> dict[str, tuple[Cell, str]]:
     out = {}
     for cell in row:
+        if cell.formula:  # no value to read: reported on its own
+            continue
         if cell.column in header:
             column, text = header[cell.column]
             out[column.name] = (cell, text)
