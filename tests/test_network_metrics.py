@@ -513,3 +513,23 @@ def test_every_metric_is_in_the_ontology_with_labels_criteria_and_a_datatype():
     for slug, row in found.items():
         expected = nm.literal(values[slug]).datatype
         assert row["type"] == expected, slug
+
+
+def test_burt_constraint_agrees_with_networkx_on_random_weighted_graphs():
+    import math
+    import random
+
+    import networkx as nx
+
+    from lcc_graph.network_metrics import burt_constraint
+
+    rng = random.Random(7)
+    for trial in range(30):
+        h = nx.gnp_random_graph(rng.randint(1, 25), rng.random() * 0.6, seed=trial)
+        h = nx.relabel_nodes(h, {i: f"p{i}" for i in h})
+        for a, b in h.edges:
+            h[a][b]["weight"] = rng.randint(1, 4)
+        ours, theirs = burt_constraint(h), nx.constraint(h, weight="weight")
+        assert ours.keys() == theirs.keys()
+        for v in ours:
+            assert (math.isnan(ours[v]) and math.isnan(theirs[v])) or ours[v] == pytest.approx(theirs[v], rel=1e-12), (trial, v)
