@@ -677,3 +677,6 @@ def check_size(converted: Converted, max_triples: int) -> None:
     """Refuse a file that makes more triples than an upload may have, or none at all."""
     if len(converted.triples) > max_triples:
         raise ParseError(f"too many triples: the limit is {max_triples}")
+    if not converted.triples and not converted.problems:
+        raise ParseError("the file has no filled rows: fill in the template's sheets (an empty upload would "
+                         "erase the community's data)")

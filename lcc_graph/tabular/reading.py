@@ -205,9 +205,7 @@ def _unsaved_formulas(data: bytes) -> dict[str, set[tuple[int, int]]]:
                 if n >= MAX_SCANNED_ROWS:
                     break
                 for cell in cells:
-                    value = getattr(cell, "value", None)
-                    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")
-                                                                     and getattr(cell, "data_type", None) == "f"):
+                    if getattr(cell, "data_type", None) == "f":
                         found.add((cell.row, cell.column))
             out[ws.title] = found
         return out
@@ -246,7 +244,24 @@ def read_xlsx(data: bytes, *, prescan: bool = True) -> list[Sheet]:
         raise UnsafeInput(f"the workbook declares XML entities or a DTD (refused by defusedxml: {exc})") from exc
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, IndexError, AttributeError,
             SyntaxError) as exc:
+        cause = _defused_cause(exc)
+        if cause is not None:  # openpyxl wraps what defusedxml refused in a ValueError
+            raise UnsafeInput(f"the workbook declares XML entities or a DTD (refused by defusedxml: {cause!r})") from exc
         raise ParseError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); open it and save it again as .xlsx") from exc
+
+
+def _defused_cause(exc: BaseException) -> BaseException | None:
+    """The defusedxml refusal somewhere in an exception's chain, if any."""
+    from defusedxml import DefusedXmlException
+
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 20:
+        if isinstance(current, DefusedXmlException):
+            return current
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return None
 
 
 def _formula_cells_without_value(data: bytes) -> dict[str, set[tuple[int, int]]]:
