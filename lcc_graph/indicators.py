@@ -49,6 +49,7 @@ from .namespaces import (
 )
 from .resources import data_dir
 from .store.base import QueryResult
+from .store.stores import patch_or_replace
 
 INDICATORS = "https://w3id.org/lcc/indicators/"
 NORMALISATIONS = "https://w3id.org/lcc/normalisations/"
@@ -219,7 +220,15 @@ def assess_all(
     are all the same keeps its ``prov:generatedAtTime``, which says when those values appeared.
     """
     store = getattr(stores, "public", stores)
-    write = stores.replace_graphs if hasattr(stores, "publish") else store.replace_graphs
+
+    def write(pending: dict[str, tuple[list[ox.Triple], list[ox.Triple]]]) -> None:
+        # only the triples that changed are rewritten (on the embedded store): a reassessment
+        # that changes a few values per community writes a few quads each, not every metric
+        if hasattr(stores, "publish"):
+            stores.patch_graphs(pending)
+        else:
+            patch_or_replace(store, pending)
+
     catalogue = catalogue or default_catalogue()
     data_graphs = [g for g in store.graphs() if g.startswith(GRAPHS + "communities/") and g.endswith("/data")]
     ids = sorted(i for i in (community_id_of_graph(g) for g in data_graphs) if i)
@@ -237,7 +246,7 @@ def assess_all(
     results = {ind.iri: run(ind.query_id) for ind in indicators}
     version = framework_version(store)
     when = now or datetime.now(timezone.utc)
-    pending: dict[str, list[ox.Triple]] = {}
+    pending: dict[str, tuple[list[ox.Triple], list[ox.Triple]]] = {}
     done = 0
     for community_id in ids:
         iri = community_iri(community_id)
@@ -254,7 +263,7 @@ def assess_all(
         # upload history; the link names the version the assessment is of).
         triples += [t for t in stored if is_version_triple(t)]
         if not _same_content(stored, triples):
-            pending[graph] = triples
+            pending[graph] = (stored, triples)
         done += 1
         if progress:
             progress(community_id)

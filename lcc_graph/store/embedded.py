@@ -112,6 +112,27 @@ class EmbeddedStore:
         if parts:
             self.update(" ;\n".join(parts))
 
+    def patch_graphs(self, changes: Mapping[str, tuple[Iterable[ox.Triple], Iterable[ox.Triple]]]) -> None:
+        """Turn several graphs from their old content into their new one (graph -> (old, new)) by
+        removing and adding only the triples that differ, in one ``update()``: all of it happens or
+        none. ``old`` must be what the graph holds (as :meth:`get_graph` read it). Rewriting only
+        what changed is what keeps reassessing a thousand communities fast: a write costs some 25
+        microseconds a quad, a removal as much (measured on 74,000 quads)."""
+        parts = []
+        for graph, (old, new) in changes.items():
+            old, new = set(old), set(new)
+            removed, added = sorted(old - new, key=str), sorted(new - old, key=str)
+            if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in removed):
+                # DELETE DATA cannot name a blank node: such a graph is replaced whole
+                parts += [f"DROP SILENT GRAPH {ox.NamedNode(graph)}"] + ([insert_data_block(graph, new)] if new else [])
+                continue
+            if removed:
+                parts.append(insert_data_block(graph, removed).replace("INSERT DATA", "DELETE DATA", 1))
+            if added:
+                parts.append(insert_data_block(graph, added))
+        if parts:
+            self.update(" ;\n".join(parts))
+
     def bulk_add(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Add triples to a graph without a transaction (initial loads only)."""
         g = ox.NamedNode(graph)

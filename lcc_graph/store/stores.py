@@ -119,6 +119,14 @@ class Stores:
             self.public.replace_graphs(graphs)
             self.publish()
 
+    def patch_graphs(self, changes: Mapping[str, tuple[Iterable[ox.Triple], Iterable[ox.Triple]]]) -> None:
+        """Turn public graphs from their old content into their new one (graph -> (old, new)) in
+        one transaction, then publish: only the differences are written on the embedded store; a
+        remote engine has the graphs replaced whole (its literals may not read back as written)."""
+        with self.write_lock:
+            patch_or_replace(self.public, changes)
+            self.publish()
+
     def publish(self) -> None:
         """Let readers see what is committed (a new checkpoint when reads run in workers)."""
         if self.pool is not None:
@@ -160,3 +168,12 @@ def open_stores(data_dir: str | Path) -> Stores:
         public.close()
         raise
     return Stores(public=public, private=private)
+
+
+def patch_or_replace(store, changes: Mapping[str, tuple[Iterable[ox.Triple], Iterable[ox.Triple]]]) -> None:
+    """``store.patch_graphs(changes)`` where the engine can patch, else each graph replaced by its new content."""
+    if hasattr(store, "patch_graphs"):
+        store.patch_graphs(changes)
+    else:
+        store.replace_graphs({g: list(new) for g, (_, new) in changes.items()})
+
