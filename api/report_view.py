@@ -154,10 +154,15 @@ MAX_LOCATED = 300
 
 def located_results(report: dict[str, Any], limit: int = MAX_LOCATED) -> tuple[list[dict[str, Any]], int]:
     """The results that name a place in the uploaded file (sheet, row, column, cell, value), most
-    severe first, then in file order; at most ``limit`` of them, and how many were left out."""
+    severe first, then in the templates' sheet order, by row and cell; at most ``limit`` of them,
+    and how many were left out."""
+    from lcc_graph.tabular.mapping import fold, load_mapping
+
+    order = {name: i for i, table in enumerate(load_mapping().tables) for name in table.sheet_names()}
     found = [r for r in flat_results(report) if r.get("location")]
-    found.sort(key=lambda r: (SEVERITIES.index(r["severity"]), str(r["location"].get("sheet") or ""),
-                              int(r["location"].get("row") or 0), str(r["location"].get("cell") or "")))
+    found.sort(key=lambda r: (SEVERITIES.index(r["severity"]), order.get(fold(r["location"].get("sheet") or ""), 99),
+                              int(r["location"].get("row") or 0), len(r["location"].get("cell") or ""),
+                              str(r["location"].get("cell") or "")))
     rows = []
     for r in found[:limit]:
         message = r.get("message") or r.get("shapeMessage")

@@ -614,7 +614,7 @@ def _row_triples(table: Table, subject: ox.NamedNode, origin: Origin, cells: dic
                 kind = ("unresolved-reference" if column.kind == "reference" and "names no" in str(exc) else
                         "ambiguous-reference" if column.kind == "reference" else
                         "unknown-value" if column.kind == "concept" else "bad-value")
-                build.problem(kind, f"{header_text}: {exc}", where, subject, column.predicate)
+                build.problem(kind, str(exc), where, subject, column.predicate)
                 continue
             build.add(ox.Triple(subject, predicate, value), where)
 
