@@ -267,7 +267,7 @@ def test_three_problems_with_sheet_row_and_column(client, harbourside):
     assert report["counts"]["Violation"] == 3
     found = located(report)
     assert [{k: v[k] for k in ("sheet", "row", "column", "cell", "value", "shape")} for v in found] == EXPECTED
-    assert "Harbour Ferry Company" in found[1]["message"] and "names no partner" in found[1]["message"]
+    assert "Harbour Ferry Company" in found[1]["message"] and "names no row of 'Partners'" in found[1]["message"]
     assert "Public sector" in found[0]["message"]  # the allowed values are named
     assert client.app.state.stores.public.canonical_nquads() == before  # nothing stored
 

@@ -313,8 +313,9 @@ class Resolver:
             return ox.NamedNode(community_iri(text))
         if "/" in text and text.split("/", 1)[0] in (*self.folders, ".") and not _BAD_IRI_CHARS.search(text):
             return ox.NamedNode(urljoin(self.base, text))
-        what = " or ".join(self.mapping.table(t).title("en").lower() for t in column.targets) or "community"
-        raise CellError(f"{text!r} names no {what}: no row of {sheets} has this name or id")
+        if not column.targets:
+            raise CellError(f"{text!r} names no community: write the other community's id in this service")
+        raise CellError(f"{text!r} names no row of {sheets}: no row there has this name or id")
 
 
 # ---- the statements sheet
