@@ -358,6 +358,33 @@ def test_formulas_are_read_as_their_saved_values():
     assert sizes == ["42"]
 
 
+def test_a_workbook_saved_by_libreoffice_reads_the_same(tmp_path):
+    """LibreOffice opens the template, keeps its drop-down lists, computes a formula openpyxl could
+    not, and saves the file its own way (shared strings, date styles): it reads as the original."""
+    import shutil
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:  # optional: .ci/run does not install LibreOffice (Debian's libreoffice-calc)
+        pytest.skip("LibreOffice (soffice) is not installed")
+    book = openpyxl.load_workbook(io.BytesIO(example_workbook()))
+    book["Resources"]["G2"] = "=1200+0.5"  # the amount, as a formula without a saved value
+    source = tmp_path / "harbourside.xlsx"
+    book.save(source)
+    assert [p.kind for p in convert(read_xlsx(source.read_bytes()), "harbourside").problems] == ["formula"]
+    out = tmp_path / "out"
+    r = subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                        "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(source)],
+                       capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    saved = (out / "harbourside.xlsx").read_bytes()
+    ws = openpyxl.load_workbook(io.BytesIO(saved))["Partners"]
+    assert any(dv.type == "list" and "E2" in dv.sqref for dv in ws.data_validations.dataValidation)
+    again = convert(read_xlsx(saved), "harbourside")
+    assert not again.problems, [p.message for p in again.problems]
+    first = convert(read_xlsx(example_workbook()), "harbourside")
+    assert set(again.triples) == set(first.triples)
+
+
 # ---- the round trip
 
 
