@@ -122,6 +122,11 @@ def test_the_bounds_are_checked_before_anything_is_unpacked():
         read_sheets(many_members(MAX_MEMBERS + 1), tabular.ZIP)
     with pytest.raises(PayloadTooLarge, match="rows"):
         read_sheets(million_rows(), tabular.XLSX)
+    formulas = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main"><sheetData>' + b"<row><c><f>1+1</f></c></row>" * 150_000 +
+                b"</sheetData></worksheet>")
+    with pytest.raises(PayloadTooLarge, match="rows"):  # the pass that looks for formulas has the same budget
+        read_sheets(replaced(PARTNERS_SHEET, formulas), tabular.XLSX)
     with pytest.raises(ParseError, match="not a zip file"):
         read_sheets(b"PK\x03\x04 not really", tabular.XLSX)
     with pytest.raises(ParseError, match="not an .xlsx workbook"):

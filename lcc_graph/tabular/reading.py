@@ -199,11 +199,11 @@ def _unsaved_formulas(data: bytes) -> dict[str, set[tuple[int, int]]]:
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     try:
         out: dict[str, set[tuple[int, int]]] = {}
+        counter = _Counter()  # the same row budget as the reading itself, for the whole workbook
         for ws in book.worksheets:
             found = set()
-            for n, cells in enumerate(ws.iter_rows()):
-                if n >= MAX_SCANNED_ROWS:
-                    break
+            for cells in ws.iter_rows():
+                counter.row(False, f"sheet {ws.title!r}")
                 for cell in cells:
                     if getattr(cell, "data_type", None) == "f":
                         found.add((cell.row, cell.column))
@@ -281,7 +281,7 @@ def _formula_cells_without_value(data: bytes) -> dict[str, set[tuple[int, int]]]
             empty = set()
             for n, cells in enumerate(ws.iter_rows()):
                 if n >= MAX_SCANNED_ROWS:
-                    break
+                    raise PayloadTooLarge(f"sheet {ws.title!r} has more than {MAX_SCANNED_ROWS} rows")
                 for cell in cells:
                     key = (getattr(cell, "row", None), getattr(cell, "column", None))
                     if key in wanted and not _is_filled(getattr(cell, "value", None)):
