@@ -85,6 +85,16 @@ def fill(template: bytes, sheets: dict[str, list[dict | None]]) -> bytes:
     return out.getvalue()
 
 
+def by_names(template: bytes, lang: str, rows: dict[str, list[dict]]) -> bytes:
+    """The template with rows given by table and column names (the headers are in ``lang``)."""
+    mapping = load_mapping()
+    sheets = {}
+    for table_name, items in rows.items():
+        table = mapping.table(table_name)
+        sheets[table.title(lang)] = [{table.column(k).title(lang): v for k, v in item.items()} for item in items]
+    return fill(template, sheets)
+
+
 def example_workbook() -> bytes:
     return fill(tabular.template_bytes("en", "xlsx"), HARBOURSIDE)
 
@@ -234,6 +244,25 @@ def test_a_zip_of_csv_files_is_read_like_the_workbook(client, harbourside):
     r = client.put("/communities/harbourside/data", content=export.content,
                    headers={**harbourside, "Content-Type": "application/x-zip-compressed"})
     assert r.status_code == 200 and r.json()["unchanged"] is True
+
+
+def test_an_arabic_workbook_as_people_type_it(client):
+    """Arabic headers and list labels, Arabic-Indic digits with Arabic separators, a date typed as text."""
+    client.post("/communities", json={"id": "wadi", "label": "Wadi"}, headers=ADMIN)
+    body = by_names(tabular.template_bytes("ar", "xlsx"), "ar", {
+        "community": [{"name_ar": "الوادي", "population": "١٢٬٣٤٥", "stage": "المرحلة المبكرة"}],
+        "partners": [{"name_ar": "مدرسة الوادي", "sector": "القطاع العام"},
+                     {"name_ar": "بنك الوادي", "sector": "القطاع الخاص"}],
+        "partnerships": [{"name_ar": "تحالف القراءة", "members": "مدرسة الوادي؛ بنك الوادي", "start_date": "٢٠٢٥-٠٩-٠١"}],
+        "resources": [{"name_ar": "قاعة المدرسة", "kind": "الأماكن", "availability": "متاح", "amount": "١٢٠٫٥",
+                       "unit": "أمتار مربعة", "provided_by": "مدرسة الوادي"}],
+    })
+    r = client.put("/communities/wadi/data", content=body, headers={**ADMIN, "Content-Type": tabular.XLSX})
+    assert r.status_code == 200, json.dumps(r.json(), ensure_ascii=False)[:3000]
+    rows = sparql(client, """SELECT ?pop ?start ?amount WHERE { <https://w3id.org/lcc/communities/wadi> lcc:population ?pop .
+        ?p a lcc:Partnership ; lcc:startDate ?start ; lcc:community <https://w3id.org/lcc/communities/wadi> .
+        ?r a lcc:Resource ; lcc:amount ?amount ; lcc:community <https://w3id.org/lcc/communities/wadi> }""")
+    assert rows == [{"pop": "12345", "start": "2025-09-01", "amount": "120.5"}]
 
 
 # ---- problems by sheet, row and column

@@ -15,7 +15,7 @@ from lcc_graph import tabular
 from lcc_graph.tabular.mapping import load_mapping
 
 from .test_browser import LCC, browser, community_token, page, server, shot, sparql_count  # noqa: F401  (fixtures)
-from .test_spreadsheets import HARBOURSIDE, fill
+from .test_spreadsheets import HARBOURSIDE, by_names, fill
 
 pytestmark = pytest.mark.slow
 
@@ -39,16 +39,6 @@ def submit(pg, base: str, lang: str, cid: str, token: str, body: bytes, name: st
     with pg.expect_navigation() as navigation:
         pg.locator("#upload-form button[type=submit]").click()
     assert navigation.value.status in (200, 422), pg.locator("main").inner_text()
-
-
-def by_names(template: bytes, lang: str, rows: dict[str, list[dict]]) -> bytes:
-    """The template with rows given by table and column names (the headers are in ``lang``)."""
-    mapping = load_mapping()
-    sheets = {}
-    for table_name, items in rows.items():
-        table = mapping.table(table_name)
-        sheets[table.title(lang)] = [{table.column(k).title(lang): v for k, v in item.items()} for item in items]
-    return fill(template, sheets)
 
 
 def test_download_the_template_fill_it_in_and_upload_it(page, server):

@@ -106,6 +106,22 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def ascii_digits(text: str) -> str:
+    """Digits of any script as ASCII digits (Arabic-Indic ١٢٣ is 123), and the Arabic decimal and
+    thousands separators as '.' and ','."""
+    out = []
+    for ch in text:
+        if ch == "\u066b":
+            out.append(".")
+        elif ch == "\u066c":
+            out.append(",")
+        elif ch.isdigit() and not ch.isascii():
+            out.append(str(unicodedata.digit(ch, 0)))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 class CellError(ValueError):
     """A cell value that does not fit its column: the message says what was expected."""
 
@@ -122,7 +138,7 @@ def read_integer(value: Any) -> str:
         raise CellError("a whole number is expected (no decimals)")
     if isinstance(value, (dt.date, dt.datetime)):
         raise CellError("a whole number is expected, not a date")
-    text = _SPACES.sub("", str(value))
+    text = _SPACES.sub("", ascii_digits(str(value)))
     if _THOUSANDS.match(text) and "." not in text:
         text = text.replace(",", "")
     if _INTEGER.match(text):
@@ -142,7 +158,7 @@ def read_decimal(value: Any) -> str:
         return float_text(value)
     if isinstance(value, (dt.date, dt.datetime)):
         raise CellError("a number is expected, not a date")
-    text = _SPACES.sub("", str(value))
+    text = _SPACES.sub("", ascii_digits(str(value)))
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
     elif _DECIMAL_COMMA.match(text):
@@ -162,7 +178,7 @@ def read_date(value: Any) -> str:
         return day.isoformat()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise CellError("a date is expected (a date cell or YYYY-MM-DD), not a number")
-    text = str(value).strip()
+    text = ascii_digits(str(value).strip())
     if _ISO_DATE.match(text):
         try:
             return dt.date.fromisoformat(text).isoformat()
