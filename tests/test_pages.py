@@ -272,36 +272,6 @@ def test_static_files_are_served(site):
         local_only(r.text)
 
 
-def test_network_picture_stays_readable_at_a_hundred_partners():
-    """Beyond 40 partners every label is written along its radius: all there, none overlapping."""
-    import math
-
-    import networkx as nx
-
-    from api.drawing import label_layout
-    from lcc_graph.views.network import svg_drawing
-
-    g = nx.MultiGraph(label="Big")
-    sectors = ("public", "private", "social")
-    for i in range(100):
-        g.add_node(f"p{i}", kind="partner", label=f"Partner organisation number {i}", sector=sectors[i % 3],
-                   sectorLabel=sectors[i % 3], fieldLabels=[])
-    for i in range(100):
-        g.add_edge(f"p{i}", f"p{(i * 7 + 3) % 100}", key=f"ps{i}", id=f"e{i}", label=f"Partnership {i}", partnership=f"ps{i}")
-    d = label_layout(svg_drawing(g))
-    texts = [n["text"] for n in d["nodes"]]
-    assert all(texts) and len(texts) == 100
-    points = sorted((math.atan2(t["y"] - d["height"] / 2, t["x"] - d["width"] / 2), t["x"], t["y"]) for t in texts)
-    gaps = [math.hypot(b[1] - a[1], b[2] - a[2]) for a, b in zip(points, points[1:])]
-    assert min(gaps) >= 1.5 * texts[0]["size"]  # neighbouring labels never touch
-    x0, y0, w, h = (float(v) for v in d["viewbox"].split())
-    longest = 30 * 0.6 * texts[0]["size"]  # about 30 characters at this size
-    for t in texts:  # every label fits inside the picture
-        assert x0 <= t["x"] - longest or t["anchor"] == "start"
-        assert t["x"] + longest <= x0 + w or t["anchor"] == "end"
-        assert y0 <= t["y"] <= y0 + h
-
-
 def test_indicators_show_as_bands_within_the_peer_group_not_a_league_table(client):
     """Each indicator of the community's assessment is a band within its peer group, one per normalisation."""
     from lcc_graph.indicators import assess_all

@@ -9,7 +9,6 @@ subgraph of partners and partnerships (Turtle, JSON-LD), or an SVG drawing with 
 from __future__ import annotations
 
 import io
-import math
 from collections import defaultdict
 from itertools import combinations
 from typing import Any
@@ -19,7 +18,7 @@ import pyoxigraph as ox
 
 from ..namespaces import LCC, ORG, PREFIXES, RDFS, community_iri, sparql_prefixes
 from ..store.stores import Stores
-from .community import SECTOR_ORDER, concept_labels, framework_slug, require_community, sector_rank, values_block
+from .community import concept_labels, framework_slug, require_community, sector_rank, values_block
 from .labels import pick
 
 VIEWS = ("partners", "bipartite")
@@ -225,30 +224,6 @@ def serialize_triples(triples: list[ox.Triple], media_type: str) -> bytes:
 
 
 # --------------------------------------------------------------------------- drawing
-
-
-def _colour(attrs: dict[str, Any]) -> str:
-    if attrs.get("kind") == "partnership":
-        return PARTNERSHIP_COLOUR
-    return SECTOR_COLOURS.get(attrs.get("sector") or "", OTHER_COLOUR)
-
-
-def layout(g: nx.MultiGraph, size: int = 720) -> dict[str, tuple[float, float]]:
-    """A stable circular layout: partners around a circle grouped by sector (then label),
-    partnerships (bipartite view) on an inner circle. The same graph always draws the same way.
-    """
-    centre = size / 2
-    partners = sorted((n for n, a in g.nodes(data=True) if a.get("kind") != "partnership"),
-                      key=lambda n: (sector_rank(g.nodes[n].get("sector")), g.nodes[n].get("label") or "", n))
-    inner = sorted((n for n, a in g.nodes(data=True) if a.get("kind") == "partnership"),
-                   key=lambda n: (g.nodes[n].get("label") or "", n))
-    pos: dict[str, tuple[float, float]] = {}
-    for ring, radius in ((partners, size * 0.36), (inner, size * 0.17)):
-        for i, n in enumerate(ring):
-            angle = -math.pi / 2 + 2 * math.pi * i / max(len(ring), 1)
-            r = 0.0 if len(ring) == 1 and ring is inner else radius
-            pos[n] = (round(centre + r * math.cos(angle), 2), round(centre + r * math.sin(angle), 2))
-    return pos
 
 
 def svg_drawing(g: nx.MultiGraph) -> dict[str, Any]:
