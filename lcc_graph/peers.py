@@ -166,12 +166,15 @@ def measurement_values(stores, communities: Sequence[str], value_properties: Map
 
     values = " ".join(str(ox.NamedNode(c)) for c in communities)
     if len(value_properties) == 1:
-        # one property (the fits over every community): written out, the engine scans it once
+        # one property (the fits over every community): from the indicators to their measurements,
+        # so the network metrics' values (five times as many, most on partners) are never scanned:
+        # 0.1 s instead of 0.9 s over 200 demo communities
         ((slug, prop),) = value_properties.items()
         query = f"""
 SELECT ?c ?indicator ?value WHERE {{
-  ?m {ox.NamedNode(prop)} ?value ; <http://www.w3.org/ns/dqv#computedOn> ?c ;
-     <http://www.w3.org/ns/dqv#isMeasurementOf> ?indicator .
+  ?indicator a <https://w3id.org/lcc#Indicator> .
+  ?m <http://www.w3.org/ns/dqv#isMeasurementOf> ?indicator ; {ox.NamedNode(prop)} ?value ;
+     <http://www.w3.org/ns/dqv#computedOn> ?c .
 }}"""
         keep = set(communities)
         out = {}
