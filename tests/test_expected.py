@@ -21,7 +21,10 @@ def _measurement(cid: str, value: float) -> list[ox.Triple]:
     return [ox.Triple(m, ox.NamedNode(DQV + "computedOn"), ox.NamedNode(C + cid)),
             ox.Triple(m, ox.NamedNode(DQV + "isMeasurementOf"), ox.NamedNode(IND)),
             ox.Triple(m, ox.NamedNode(DQV + "value"), ox.Literal(repr(value), datatype=ox.NamedNode(
-                "http://www.w3.org/2001/XMLSchema#double")))]
+                "http://www.w3.org/2001/XMLSchema#double"))),
+            # the fits read the measurements of indicators (not of network metrics)
+            ox.Triple(ox.NamedNode(IND), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      ox.NamedNode("https://w3id.org/lcc#Indicator"))]
 
 
 # twelve towns of 5,000 inhabitants with budgets of 1 to 12 (x 10,000 a year); the indicator rises
