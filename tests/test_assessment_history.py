@@ -115,7 +115,9 @@ def brook(client):
 
 
 def _indicator(body, slug):
-    return next(i for i in body["indicators"] if i["slug"] == slug)
+    found = next(i for i in body["indicators"] if i["slug"] == slug)
+    assert found["indicator"] == slug and found["iri"] == "https://w3id.org/lcc/indicators/" + slug  # the contract
+    return found
 
 
 def test_the_assessment_names_its_version_and_each_change(brook):

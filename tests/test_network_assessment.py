@@ -57,7 +57,7 @@ def test_the_ei_index_is_a_dqv_measurement_and_its_change_is_kept(brook):
     assert metrics["density"]["value"] == pytest.approx(1 / 3, abs=1e-6)
     assert "diversity" in metrics["ei-index-sector"]["criteria"]
     # metrics are not indicators: no peer band, no verdict, not in the indicators list
-    assert not any(i["indicator"].startswith("https://w3id.org/lcc/metrics/") for i in body["indicators"])
+    assert not any(i["iri"].startswith("https://w3id.org/lcc/metrics/") for i in body["indicators"])
     earlier = client.get("/communities/brook/assessment?version=1").json()
     assert {m["metric"]: m["value"] for m in earlier["metrics"]}["ties"] == 3
 

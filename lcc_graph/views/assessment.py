@@ -135,6 +135,8 @@ def assessment(stores: Stores, community_id: str, lang: str = "en", catalogue: C
     }
     for entry in body["indicators"]:
         entry["change"] = assessment_history.change(kept, current, entry["indicator"], RAW) if current else None
+        # the contract names an indicator by its slug; its IRI is beside it
+        entry["iri"], entry["indicator"] = entry["indicator"], entry["slug"]
     return body
 
 
@@ -175,7 +177,7 @@ def _earlier_indicators(stores: Stores, kept: dict, version: int, lang: str) -> 
         count, base, value = figures.get("count"), figures.get("base"), figures.get(RAW)
         criterion = known["criterion"]
         out.append({
-            "indicator": iri, "slug": _local(iri), "label": known["label"],
+            "indicator": _local(iri), "iri": iri, "slug": _local(iri), "label": known["label"],
             "criterion": criterion, "criterion_slug": _local(criterion) if criterion else None,
             "criterion_label": known["criterion_label"],
             "count": count, "base": base, "value": value,
