@@ -17,7 +17,7 @@ from lcc_graph.errors import ParseError, PayloadTooLarge, UnsafeInput
 from lcc_graph.sandbox import Sandbox
 from lcc_graph.tabular.reading import MAX_MEMBERS, MAX_UNCOMPRESSED, read_sheets, read_xlsx
 
-from .test_never_stall import ADMIN, HealthPoller, alive, digest, server  # noqa: F401  (server: a fixture)
+from .test_never_stall import ADMIN, alive, digest, server  # noqa: F401  (server: a fixture)
 
 PARTNERS_SHEET = "xl/worksheets/sheet3.xml"
 LAUGHS = (b'<!DOCTYPE worksheet [<!ENTITY lol "lol">'

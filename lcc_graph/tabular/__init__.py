@@ -26,8 +26,8 @@ from .workbook import Filled, csv_zip_bytes, workbook_bytes
 FORMATS = {"xlsx": XLSX, "zip": ZIP}
 EXTENSIONS = {".xlsx": XLSX, ".zip": ZIP}
 
-__all__ = ["EXTENSIONS", "FORMATS", "LANGS", "XLSX", "ZIP", "Converted", "export_bytes", "is_tabular", "locate", "locate_problems",
-           "read_upload", "template_bytes"]
+__all__ = ["EXTENSIONS", "FORMATS", "LANGS", "XLSX", "ZIP", "Converted", "export_bytes", "is_tabular", "load_mapping",
+           "locate", "locate_problems", "read_upload", "template_bytes"]
 
 
 def is_tabular(media_type: str | None) -> bool:

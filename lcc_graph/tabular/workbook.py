@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from .mapping import LANGS, Column, Mapping, Table, load_mapping, metadata_json
+from .mapping import LANGS, Column, Mapping, load_mapping, metadata_json
 from .reading import column_letter, quote_csv
 from .vocab import Values, column_values
 
@@ -43,7 +43,7 @@ def _vocab_key(column: Column) -> str:
     return column.scheme or column.concept_class or column.name
 
 
-def type_text(mapping: Mapping, table: Table, column: Column, lang: str) -> str:
+def type_text(mapping: Mapping, column: Column, lang: str) -> str:
     """The kind of value a column takes, in words."""
     if column.kind == "id":
         text = mapping.word("type.id", lang)
@@ -102,7 +102,6 @@ def workbook_bytes(lang: str = "en", filled: Filled | None = None, *, mapping: M
     guide = book.active
     guide.title = mapping.word("instructions", lang)
     guide.sheet_view.rightToLeft = rtl
-    lists = None
     vocabularies = _vocabularies(mapping)
     ranges: dict[str, str] = {}
     sheets = {t.name: book.create_sheet(t.title(lang)) for t in mapping.tables}
@@ -147,13 +146,13 @@ def workbook_bytes(lang: str = "en", filled: Filled | None = None, *, mapping: M
             cell.fill = head_fill
             cell.alignment = wrap
             description = column.descriptions.get(lang) or column.descriptions.get("en") or ""
-            comment = Comment(f"{description}\n({type_text(mapping, table, column, lang)})", "lcc-graph")
+            comment = Comment(f"{description}\n({type_text(mapping, column, lang)})", "lcc-graph")
             comment.width, comment.height = 320, 160
             cell.comment = comment
             letter = column_letter(j)
             ws.column_dimensions[letter].width = 34 if column.kind in ("label", "reference") else 20
             target = f"{letter}2:{letter}{last}"
-            dv = _validation(DataValidation, column, ranges, mapping, lang, sheets, columns_of=lambda t: t.ordered(lang))
+            dv = _validation(DataValidation, column, ranges, mapping, lang, sheets)
             if dv is not None:
                 dv.promptTitle = column.title(lang)[:32]
                 dv.prompt = description[:MAX_PROMPT]
@@ -212,7 +211,7 @@ def workbook_bytes(lang: str = "en", filled: Filled | None = None, *, mapping: M
             elif column.datatype and column.datatype.endswith("#boolean"):
                 values = f"{yes}; {no}"
             row = (table.title(lang), column.title(lang), column.descriptions.get(lang) or column.descriptions.get("en", ""),
-                   type_text(mapping, table, column, lang), values)
+                   type_text(mapping, column, lang), values)
             for j, value in enumerate(row, start=1):
                 _text_cell(guide, r, j, value).alignment = wrap
             r += 1
@@ -224,16 +223,15 @@ def workbook_bytes(lang: str = "en", filled: Filled | None = None, *, mapping: M
     return out.getvalue()
 
 
-def _validation(DataValidation, column: Column, ranges: dict[str, str], mapping: Mapping, lang: str, sheets: dict,
-                columns_of) -> Any:
+def _validation(DataValidation, column: Column, ranges: dict[str, str], mapping: Mapping, lang: str, sheets: dict) -> Any:
     """The data validation of a column: a drop-down list, a number or nothing."""
     if column.kind == "concept":
         return DataValidation(type="list", formula1=ranges[_vocab_key(column)], allow_blank=True,
                               showErrorMessage=True, errorStyle="warning" if column.multi else "stop",
-                              error=type_text(mapping, None, column, lang)[:225])  # type: ignore[arg-type]
+                              error=type_text(mapping, column, lang)[:225])
     if column.kind == "reference" and len(column.targets) == 1:
         target = mapping.table(column.targets[0])
-        names = next(i for i, c in enumerate(columns_of(target), start=1) if c.kind == "label")
+        names = next(i for i, c in enumerate(target.ordered(lang), start=1) if c.kind == "label")
         letter = column_letter(names)
         return DataValidation(type="list", formula1=f"'{sheets[target.name].title}'!${letter}$2:${letter}${DV_ROWS + 1}",
                               allow_blank=True, showErrorMessage=True, errorStyle="information")
@@ -273,7 +271,7 @@ def readme_text(lang: str, mapping: Mapping | None = None) -> str:
         lines += ["", f"== {table.title(lang)} ({table.name}.csv) ==", table.descriptions.get(lang, "")]
         for column in table.ordered(lang):
             lines.append(f"- {column.title(lang)}: {column.descriptions.get(lang) or column.descriptions.get('en', '')} "
-                         f"[{type_text(mapping, table, column, lang)}]")
+                         f"[{type_text(mapping, column, lang)}]")
             if column.kind == "concept":
                 lines.append("    " + "; ".join(f"{c.label(lang)} ({c.slug})" for c in column_values(column).concepts))
     return "\n".join(lines) + "\n"
