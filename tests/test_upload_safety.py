@@ -140,23 +140,30 @@ def test_an_empty_put_is_a_400(app_client):
 # ---- the demo's data is history like an upload's
 
 
-def test_demo_communities_are_version_1_in_history(demo_copy):
+def test_demo_communities_have_their_versions_in_history(demo_copy):
+    """Every demo community's data is a version (token ``demo``); the WITH_HISTORY communities that
+    start from an earlier state have two, the latest being the data the public store holds."""
     from lcc_graph.communities import community_ids
+    from lcc_graph.demo_store import WITH_HISTORY
     from lcc_graph.store import open_stores
 
     stores = open_stores(demo_copy)
     try:
         ids = community_ids(stores.public)
         assert len(ids) == 12
+        counts = []
         for cid in ids:
-            (version,) = history.versions(stores.private, cid)
-            assert (version.version, version.token_id) == (1, "demo")
+            found = history.versions(stores.private, cid)
+            counts.append(len(found))
+            assert [(v.version, v.token_id) for v in found] == [(n, "demo") for n in range(1, len(found) + 1)]
+            latest = found[-1]
             data = stores.public.get_graph(community_graph(cid, "data"))
-            assert version.triple_count == len(data)
-            assert version.checksum == history.checksum(data)
-            assert len(history.version_triples(stores.private, cid, 1)) == len(data)
+            assert latest.triple_count == len(data)
+            assert latest.checksum == history.checksum(data)
+            assert len(history.version_triples(stores.private, cid, latest.version)) == len(data)
+        assert sorted(counts) == [1] * (12 - WITH_HISTORY) + [2] * WITH_HISTORY
         assert uploads.reconcile(stores) == []  # each has its lcc:dataVersion marker: nothing dropped
-        assert len(history.all_versions(stores.private)) == 12
+        assert len(history.all_versions(stores.private)) == 12 + WITH_HISTORY
     finally:
         stores.close()
 
