@@ -28,18 +28,49 @@ def get_templates(request: Request) -> Jinja2Templates:
 
 
 def get_lang(request: Request) -> str:
-    """The reader's language: ``?lang=``, else Accept-Language, else English."""
+    """The reader's language: ``?lang=``, else the best of ``Accept-Language``, else English."""
     from lcc_graph.views.labels import SUPPORTED_LANGS
 
     lang = request.query_params.get("lang")
     if lang in SUPPORTED_LANGS:
         return lang
-    header = request.headers.get("accept-language", "")
-    for part in header.split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in SUPPORTED_LANGS:
+    return negotiate_lang(request.headers.get("accept-language", ""), SUPPORTED_LANGS) or "en"
+
+
+#: Older or wider codes of the supported languages (``iw`` is Hebrew's code before 1989).
+LANG_ALIASES = {"iw": "he"}
+
+
+def negotiate_lang(header: str, supported: tuple[str, ...]) -> str | None:
+    """The supported language an ``Accept-Language`` header prefers most (RFC 9110, section 12.5.4):
+    the highest ``q`` wins, the header's order breaks ties, ``he-IL`` counts as ``he``, ``q=0``
+    refuses a language, and ``*`` stands for the first supported language not named otherwise."""
+    ranked: list[tuple[float, int, str]] = []
+    refused: set[str] = set()
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        code = tag.strip().lower().split("-")[0]
+        code = LANG_ALIASES.get(code, code)
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if not 0 < q <= 1:
+            if "-" not in tag:
+                refused.add(code)
+            continue
+        ranked.append((-q, position, code))
+    for _, _, code in sorted(ranked):
+        if code in supported and code not in refused:
             return code
-    return "en"
+        if code == "*":
+            named = {c for _, _, c in ranked} | refused
+            return next((c for c in supported if c not in named), None)
+    return None
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
