@@ -49,7 +49,10 @@ def _download(body: bytes, media: str, filename: str, headers: dict | None = Non
 
 @router.get("/templates", summary="The spreadsheet templates for a community's data",
             responses={200: {"description": "the empty templates, to fill in and upload to /communities/{id}/data",
-                             "content": {tabular.XLSX: BINARY, tabular.ZIP: BINARY}}})
+                             "content": {tabular.XLSX: BINARY, tabular.ZIP: BINARY}},
+                       406: {"description": "a format other than xlsx or zip", "content": {"application/json": {
+                           "example": {"error": "not_acceptable",
+                                       "message": "format 'pdf' is not offered here; use one of xlsx, zip"}}}}})
 def get_templates(request: Request, format: FormatParam = None, lang: LangParam = None) -> Response:
     """One sheet (or CSV file) per table: the community, partners, partnerships, infrastructures,
     citizen groups, initiatives, needs, resources, policies, dialogues, evidence and answers, and
@@ -66,7 +69,8 @@ def get_templates(request: Request, format: FormatParam = None, lang: LangParam 
                              "again stores no new version. X-LCC-Not-Exported counts statements no cell could hold "
                              "(0 as a rule)", "content": {tabular.XLSX: BINARY, tabular.ZIP: BINARY}},
                        304: {"description": "the client's copy (If-None-Match) is current"},
-                       404: {"description": "no such community, or no data yet"}})
+                       404: {"description": "no such community, or no data yet", "content": {"application/json": {
+                           "example": {"error": "not_found", "message": "no community 'atlantis'"}}}}})
 def get_data(id: CommunityId, request: Request, stores: StoresDep, format: FormatParam = None,
              lang: LangParam = None) -> Response:
     """The community's current data written into the templates: a row per partner, partnership,

@@ -69,12 +69,16 @@ def _criteria_rows(stores: Stores, lang: str) -> dict[str, dict[str, Any]]:
             "statements": [],
             "dimensions": [],
         }
-    statements: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
+    # a statement's text in each language it has: the reader's is picked (one entry per statement)
+    statements: dict[str, dict[str, tuple[float, list[ox.Literal]]]] = defaultdict(dict)
     for row in stores.query_public(_STATEMENTS, default_graph=framework).rows():
-        statements[row["c"].value].append((_num(row.get("pos")), row["st"].value, row["text"].value))
+        pos, texts = statements[row["c"].value].setdefault(row["st"].value, (_num(row.get("pos")), []))
+        if isinstance(row.get("text"), ox.Literal) and row["text"] not in texts:
+            texts.append(row["text"])
     for iri, items in statements.items():
         if iri in out:
-            out[iri]["statements"] = [{"iri": st, "text": text} for _, st, text in sorted(set(items))]
+            chosen = sorted((pos, st, pick(texts, lang)) for st, (pos, texts) in items.items())
+            out[iri]["statements"] = [{"iri": st, "text": text} for _, st, text in chosen]
     dims: dict[str, dict[str, dict[str, list[ox.Literal]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for row in stores.query_public(_DIMENSIONS, default_graph=framework).rows():
         d = dims[row["c"].value][row["d"].value]
