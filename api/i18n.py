@@ -80,6 +80,7 @@ TEXTS: dict[str, str | Plural] = {
     "count.communities": Plural("community", "communities"),
     "count.partners": Plural("partner", "partners"),
     "count.queries": Plural("named query", "named queries"),
+    "count.statements.n": Plural("{n} statement", "{n} statements"),
     # criteria
     "criteria.title": "The Common Criteria",
     "criteria.intro": Plural("{n} criterion in alphabetical order, a set of short statements.",
@@ -209,6 +210,7 @@ TEXTS: dict[str, str | Plural] = {
     "available": "Available",
     "potential": "Potential",
     "did_not_work": "did not work",
+    "resources.other": "other",
     # network
     "network.title": "{label}: partnership network",
     "network.counts": "{nodes}, {edges}",
@@ -248,6 +250,7 @@ TEXTS: dict[str, str | Plural] = {
     "network.node": "{label}, {sector}, partners it works with: {n}",
     "network.partnership.node": "{label}, partnership, members: {n}",
     "network.partnership": "Partnership",
+    "network.kind.partner": "Partner",
     "network.partnerships": "Partnerships ({n})",
     "network.members": "Members ({n})",
     "network.with": "with:",
@@ -383,8 +386,8 @@ COLUMN_HEADINGS = {
     "perThousandInhabitants": "Per 1,000 inhabitants",
     "isEmerging": "Emerging",
     "ledByIt": "Led by it",
-    "fieldList": "Fields",
-    "sectorList": "Sectors",
+    "fieldList": "Which fields",
+    "sectorList": "Which sectors",
     "raw": "Value",
 }
 
@@ -556,6 +559,18 @@ def _own_lang(context: Context, text: Any) -> Markup:
 
 
 @pass_context
+def _as_written(context: Context, text: Any) -> Markup:
+    """A community's own words (a partner's name, a lesson): never translated (``translate="no"``),
+    and marked with their own language and ``dir="auto"`` when their script is not the page's."""
+    if text is None:
+        return Markup("")
+    lang = script_lang(str(text))
+    if lang is None or lang == _page_lang(context):
+        return escape(text)
+    return Markup('<span lang="{}" dir="auto" translate="no">{}</span>').format(lang, text)
+
+
+@pass_context
 def _lang_attr(context: Context, text: Any) -> Markup:
     """`` lang="xx"`` for an element whose text is in another script than the page's, else nothing."""
     lang = script_lang(str(text)) if text is not None else None
@@ -588,12 +603,14 @@ def _lang_url(context: Context, code: str) -> str:
 
 def install(env: Environment) -> None:
     """Jinja's i18n extension over the catalogs, and ``t``, ``href``, ``lang_url``, ``query_text``,
-    ``column``, ``lang_attr`` and the ``own_lang`` filter for every template (idempotent)."""
+    ``column``, ``lang_attr`` and the ``own_lang`` and ``as_written`` filters for every template
+    (idempotent)."""
     if "t" in env.globals:
         return
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
     env.filters["own_lang"] = _own_lang
+    env.filters["as_written"] = _as_written
     env.globals.update(href=_href, lang_url=_lang_url, LANG_NAMES=LANG_NAMES, query_text=_query_text,
                        column=_column, lang_attr=_lang_attr)
     env.globals["t"] = _t
