@@ -62,6 +62,8 @@ TEXTS: dict[str, str | Plural] = {
     "download": "Download",
     "none": "None yet.",
     "back": "Back",
+    # between the items of a list (Arabic has its own comma)
+    "sep": ", ",
     # home
     "home.title": "A common language for learning communities and cities",
     "home.intro": ("The Common Criteria as a knowledge graph. The criteria judge how a community functions, collaborates "
