@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 from enum import Enum
+from functools import lru_cache
+from gettext import NullTranslations
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from ..validation.report import Location, Report, Result
 
 EXIT_ACCEPTED = 0
 EXIT_REJECTED = 1
@@ -35,8 +41,162 @@ def _unreadable(message: str) -> None:
     raise typer.Exit(EXIT_UNREADABLE)
 
 
-NOT_CHECKED = ("whether another community's stored data already describes these resources "
-               "(lcc load and uploads check that against the store)")
+LANGS = ("en", "he", "ar")
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translate later"
+    """Mark a text for the catalogs (babel.cfg) where it is defined; it is translated where it is printed."""
+    return message
+
+
+NOT_CHECKED = N_("whether another community's stored data already describes these resources "
+                 "(lcc load and uploads check that against the store)")
+
+
+def language_from_environment(environ: dict[str, str] | None = None) -> str:
+    """The reader's language as gettext finds it (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``):
+    the first of English, Hebrew and Arabic named there, else English (``C`` and ``POSIX`` are English)."""
+    environ = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if not value:
+            continue
+        for item in value.split(":"):
+            code = item.split(".")[0].split("@")[0].split("_")[0].lower()
+            code = "he" if code == "iw" else code
+            if code in LANGS:
+                return code
+        if name != "LANGUAGE":
+            return "en"  # the first locale variable set decides, as in gettext
+    return "en"
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> NullTranslations:
+    """The catalog of ``lang`` (the service's own, ``locale/{lang}/LC_MESSAGES/messages.po``, shipped in
+    the wheel as ``lcc_graph/_data/locale``), compiled in memory; plain English without one."""
+    from io import BytesIO
+
+    package = Path(__file__).resolve().parents[1]
+    folder = package / "_data" / "locale"
+    if not folder.is_dir():
+        folder = package.parent / "locale"
+    path = folder / lang / "LC_MESSAGES" / "messages.po"
+    if lang not in LANGS or not path.is_file():
+        return NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=lang, domain="messages")
+    mo = BytesIO()
+    write_mo(mo, catalog, use_fuzzy=False)
+    mo.seek(0)
+    return Translations(mo, domain="messages")
+
+
+def report_text(report: Report, lang: str) -> str:
+    """The text report (``Report.to_text``) in the reader's language: English is the report's own
+    text; Hebrew and Arabic are said by the catalog, plural forms included. The shapes' messages
+    and hints come as the report gives them."""
+    if lang not in LANGS or lang == "en":
+        return report.to_text()
+    from ..namespaces import CRITERIA
+    from ..validation.report import MAX_RESULTS_PER_SHAPE
+
+    tr = translations(lang)
+    gettext, ngettext, pgettext = tr.gettext, tr.ngettext, tr.pgettext
+    names = criterion_labels(lang)
+    c = report.counts
+    verdict = gettext("ACCEPTED") if report.conforms else gettext("REJECTED")
+    who = gettext(" community {id}").format(id=report.community_id) if report.community_id else ""
+    counts = pgettext("sep", ", ").join([
+        ngettext("{n} violation", "{n} violations", c.get("Violation", 0)).format(n=c.get("Violation", 0)),
+        ngettext("{n} warning", "{n} warnings", c.get("Warning", 0)).format(n=c.get("Warning", 0)),
+        ngettext("{n} info", "{n} info", c.get("Info", 0)).format(n=c.get("Info", 0)),
+    ])
+    lines = [gettext("{verdict}{who}: {counts}").format(verdict=verdict, who=who, counts=counts)]
+    if not report.total:
+        lines.append(gettext("No findings."))
+    for criterion, shapes in report.by_criterion().items():
+        lines.append("")
+        if criterion is None:
+            lines.append(gettext("STRUCTURE (violations reject the upload; nothing is stored)"))
+        else:
+            name = names.get(criterion) or criterion.upper().replace("-", " ")
+            lines.append(f"{name}  <{CRITERIA}{criterion}>")
+        for shape, results in shapes.items():
+            shown = results[:MAX_RESULTS_PER_SHAPE]
+            total = report.shape_total(shape)
+            first = shown[0]
+            name = shape.rsplit("/", 1)[-1]
+            severity = pgettext("sev." + first.severity, first.severity)
+            cut = ""
+            if total > len(shown):
+                cut = " " + ngettext("({total} result, the first {shown} shown)", "({total} results, the first {shown} shown)",
+                                     total).format(total=total, shown=len(shown))
+            lines.append(f"  [{severity}] {name}: {first.message or ''}{cut}")
+            lines.extend("    - " + _describe(r, tr) for r in shown)
+            if total > len(shown):
+                more = total - len(shown)
+                lines.append("    " + ngettext("... and {n} more", "... and {n} more", more).format(n=more))
+            if first.hint:
+                lines.append("    " + gettext("what to change: {hint}").format(hint=first.hint))
+    return "\n".join(lines) + "\n"
+
+
+@lru_cache(maxsize=None)
+def criterion_labels(lang: str) -> dict[str, str]:
+    """Each criterion's name in ``lang`` (slug -> label), read from the framework's Turtle."""
+    import pyoxigraph as ox
+
+    from ..framework import read_turtle
+    from ..namespaces import CRITERIA, SKOS
+    from ..resources import ontology_files
+
+    pref = ox.NamedNode(SKOS + "prefLabel")
+    labels: dict[str, str] = {}
+    for path in ontology_files():
+        for t in read_turtle(path):
+            if (t.predicate == pref and isinstance(t.object, ox.Literal) and t.object.language == lang
+                    and t.subject.value.startswith(CRITERIA)):
+                labels[t.subject.value[len(CRITERIA):]] = t.object.value
+    return labels
+
+
+def _location_text(location: Location, tr: NullTranslations) -> str:
+    gettext = tr.gettext
+    out = gettext("sheet {sheet!r}").format(sheet=location.sheet)
+    if location.row:
+        out = gettext("sheet {sheet!r}, row {row}").format(sheet=location.sheet, row=location.row)
+    if location.column is not None:
+        out += gettext(", column {column!r}").format(column=location.column)
+        if location.cell:
+            out += f" ({location.cell})"
+    if location.value is not None and location.column is not None:
+        out += f": {location.value!r}" if location.value != "" else ": " + gettext("(empty)")
+    return out
+
+
+def _describe(r: Result, tr: NullTranslations) -> str:
+    from ..namespaces import LCC
+    from ..validation.report import term_text
+
+    if r.location is not None:
+        text = _location_text(r.location, tr)
+        if r.message and r.source_shape.startswith("https://w3id.org/lcc/tabular#"):
+            return f"{text} - {r.message}"
+        return f"{text} - {r.label or term_text(r.focus_node)}"
+    focus = term_text(r.focus_node) or ""
+    text = f"{r.label} <{focus}>" if r.label else f"<{focus}>"
+    if r.path is not None:
+        text += f" {r.path.value.replace(LCC, 'lcc:')}"
+    if r.value is not None and r.value != r.focus_node:
+        text += f" = {r.value_label or term_text(r.value)}"
+        if r.value_label and r.value.__class__.__name__ == "NamedNode":
+            text += f" <{r.value.value}>"
+    return text
 
 
 def validate_command(
@@ -49,6 +209,11 @@ def validate_command(
     ] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="report format")] = OutputFormat.text,
     engine: Annotated[Engine, typer.Option(help="fast (default) or pyshacl, the reference")] = Engine.fast,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="language of the text report: en, he or ar (default: from LANGUAGE, LC_ALL, "
+                                    "LC_MESSAGES or LANG, else en)"),
+    ] = None,
 ) -> None:
     """Validate FILE against the structure and criteria shapes; nothing is stored.
 
@@ -60,6 +225,9 @@ def validate_command(
     A spreadsheet (.xlsx, or a .zip of CSV files) needs --community; every problem and finding
     then names its sheet, row, column and cell value.
 
+    The text report is in the reader's language (--lang, else the locale's: LANG=he_IL.UTF-8 gives
+    Hebrew), English when the language is not one of the service's.
+
     Exit status: 0 accepted (warnings and information allowed), 1 rejected (a structure
     violation, or resources the community does not own), 2 unreadable input.
     """
@@ -69,6 +237,9 @@ def validate_command(
     from ..sandbox import upload_sandbox
     from ..uploads import CHECK_UPLOAD
 
+    if lang is not None and lang not in LANGS:
+        _unreadable(f"--lang {lang!r}: one of {', '.join(LANGS)}")
+    lang = lang or language_from_environment()
     if community is not None:
         try:
             check_slug(community)
@@ -103,9 +274,10 @@ def validate_command(
     elif output_format is OutputFormat.jsonld:
         typer.echo(report.to_jsonld())
     else:
-        typer.echo(report.to_text(), nl=False)
+        typer.echo(report_text(report, lang), nl=False)
         if community is not None:
-            typer.echo(f"\nNot checked here: {NOT_CHECKED}.")
+            tr = translations(lang)
+            typer.echo("\n" + tr.gettext("Not checked here: {what}.").format(what=tr.gettext(NOT_CHECKED)))
     raise typer.Exit(EXIT_ACCEPTED if report.conforms else EXIT_REJECTED)
 
 
