@@ -230,7 +230,7 @@ TEXTS: dict[str, str | Plural] = {
     "network.find": "Find a partner",
     "network.found": "Found: {n}",
     "network.not_found": "No partner by that name",
-    "network.shown": "Shown: {n} of {total}",
+    "network.shown": "{n} of {total} shown",
     "network.sectors": "Sectors",
     "network.field": "Field",
     "network.all_fields": "All fields",
@@ -689,7 +689,7 @@ def projected_variables(sparql: str) -> list[str]:
 def update_catalogs(root: Path | None = None) -> None:
     """Extract every text (babel.cfg) into ``locale/messages.pot`` and update each language's
     catalog from it: new entries come in empty (the English catalog's are filled with their
-    English), changed ones fuzzy, gone ones dropped. tests/test_i18n.py fails until every entry
+    English), changed ones fuzzy (with Babel's guess, to be checked), gone ones dropped. tests/test_i18n.py fails until every entry
     of every catalog is translated and none is fuzzy."""
     import contextlib
 
@@ -712,8 +712,8 @@ def update_catalogs(root: Path | None = None) -> None:
     path = folder / "en" / "LC_MESSAGES" / f"{DOMAIN}.po"
     with path.open("rb") as f:
         english = read_po(f, locale="en", domain=DOMAIN)
-    for message in english:
-        if message.id and (not message.string or (isinstance(message.string, tuple) and not all(message.string))):
+    for message in english:  # English says its msgid: the English text is reworded in the code
+        if message.id:
             message.string = tuple(message.id) if isinstance(message.id, tuple) else message.id
         message.flags.discard("fuzzy")
     with path.open("wb") as f:
