@@ -63,9 +63,24 @@ def rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
     return graph
 
 
+_SH_MESSAGE = ox.NamedNode(str(SHNS.message))
+
+
+def _translation(t: ox.Triple) -> bool:
+    """A sh:message in another language than English."""
+    o = t.object
+    return t.predicate == _SH_MESSAGE and isinstance(o, ox.Literal) and o.language not in (None, "en")
+
+
 def shapes_rdflib(shapes: ShapesGraph | None = None) -> rdflib.Graph:
-    """The shapes graph for pySHACL."""
-    return rdflib_graph((shapes or default_shapes()).triples)
+    """The shapes graph for pySHACL, with the English sh:message of each shape only.
+
+    pySHACL rewrites a SPARQL-based constraint's messages as plain literals (the language tag is
+    lost), so with @he and @ar messages beside the @en one a result's English message could not
+    be told apart. The engines compute results; the report picks the reader's language from the
+    shapes graph (report.py).
+    """
+    return rdflib_graph(t for t in (shapes or default_shapes()).triples if not _translation(t))
 
 
 def _english(messages: list[rdflib.Literal]) -> str | None:
