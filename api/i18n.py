@@ -549,27 +549,25 @@ def _column(context: Context, variable: str) -> str:
 
 @pass_context
 def _own_lang(context: Context, text: Any) -> Markup:
-    """A text from the graph or a person, marked with its own language and ``dir="auto"`` when its
-    script is not the page's (a Latin-script label on a Hebrew page), so that its punctuation and
-    numbers stay on its own side."""
-    if text is None:
-        return Markup("")
-    lang = script_lang(str(text))
-    if lang is None or lang == _page_lang(context):
-        return escape(text)
-    return Markup('<span lang="{}" dir="auto">{}</span>').format(lang, text)
+    """A text from the graph (a criterion, a shape's message, a concept's label) isolated with
+    ``dir="auto"``, so that its punctuation and numbers stay on its own side, and marked with its
+    own language when its script is not the page's (an English label on a Hebrew page)."""
+    return _isolated(context, text, "")
 
 
 @pass_context
 def _as_written(context: Context, text: Any) -> Markup:
-    """A community's own words (a partner's name, a lesson): never translated (``translate="no"``),
-    and marked with their own language and ``dir="auto"`` when their script is not the page's."""
-    if text is None:
+    """A community's own words (a partner's name, a lesson) as :func:`_own_lang` marks them, and
+    never translated (``translate="no"``)."""
+    return _isolated(context, text, ' translate="no"')
+
+
+def _isolated(context: Context, text: Any, extra: str) -> Markup:
+    if text is None or text == "":
         return Markup("")
     lang = script_lang(str(text))
-    if lang is None or lang == _page_lang(context):
-        return escape(text)
-    return Markup('<span lang="{}" dir="auto" translate="no">{}</span>').format(lang, text)
+    mark = "" if lang is None or lang == _page_lang(context) else Markup(' lang="{}"').format(lang)
+    return Markup('<span dir="auto"{}{}>{}</span>').format(mark, Markup(extra), text)
 
 
 @pass_context
