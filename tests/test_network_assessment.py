@@ -89,7 +89,8 @@ def test_partner_figures_travel_in_cytoscape_and_graphml(brook):
     assert nodes["Town hall"]["degree"] == 2 and nodes["Town hall"]["broker"] is True
     assert nodes["Bank"]["betweenness"] == 0.0
     graphml = client.get("/communities/brook/network?format=graphml").text
-    assert 'attr.name="betweenness"' in graphml and 'attr.name="broker"' in graphml
+    assert 'attr.name="betweenness" attr.type="double"' in graphml and 'attr.name="broker" attr.type="boolean"' in graphml
+    assert 'attr.name="constraint" attr.type="double"' in graphml and 'attr.name="degree" attr.type="long"' in graphml
 
 
 def test_every_demo_assessment_holds_the_network_metrics(client):

@@ -62,7 +62,8 @@ def _value(term) -> int | float | bool | None:
         number = float(text)
     except ValueError:
         return None
-    return int(number) if datatype == "integer" or (number.is_integer() and "." not in text) else number
+    # a decimal stays a float even when whole (0 betweenness): GraphML types a key by its values
+    return int(number) if datatype == "integer" else number
 
 
 def community_metrics(kept: dict, version: int | None, labels: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
