@@ -562,6 +562,21 @@ def _as_written(context: Context, text: Any) -> Markup:
     return _isolated(context, text, ' translate="no"')
 
 
+@pass_context
+def _as_list(context: Context, texts: Any, written: bool = False) -> Markup:
+    """Texts from the graph as a list: all in one other script (English names on a Hebrew page),
+    one isolated run in that language with its own comma, read left to right; else each text
+    isolated and joined with the page's comma (Arabic "،")."""
+    texts = [str(t) for t in texts or () if t]
+    extra = ' translate="no"' if written else ""
+    langs = {script_lang(t) for t in texts} - {None}
+    page = _page_lang(context)
+    if len(langs) == 1 and (lang := langs.pop()) != page:
+        return Markup('<span dir="auto" lang="{}"{}>{}</span>').format(
+            lang, Markup(extra), translate("sep", lang).join(texts))
+    return Markup(escape(translate("sep", page))).join(_isolated(context, t, extra) for t in texts)
+
+
 def _isolated(context: Context, text: Any, extra: str) -> Markup:
     if text is None or text == "":
         return Markup("")
@@ -603,7 +618,7 @@ def _lang_url(context: Context, code: str) -> str:
 
 def install(env: Environment) -> None:
     """Jinja's i18n extension over the catalogs, and ``t``, ``href``, ``lang_url``, ``query_text``,
-    ``column``, ``lang_attr`` and the ``own_lang`` and ``as_written`` filters for every template
+    ``column``, ``lang_attr`` and the ``own_lang``, ``as_written`` and ``as_list`` filters for every template
     (idempotent)."""
     if "t" in env.globals:
         return
@@ -611,6 +626,7 @@ def install(env: Environment) -> None:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
     env.filters["own_lang"] = _own_lang
     env.filters["as_written"] = _as_written
+    env.filters["as_list"] = _as_list
     env.globals.update(href=_href, lang_url=_lang_url, LANG_NAMES=LANG_NAMES, query_text=_query_text,
                        column=_column, lang_attr=_lang_attr)
     env.globals["t"] = _t

@@ -308,6 +308,11 @@ def test_text_in_another_script_is_marked_with_its_language():
     assert render("{{ a|own_lang }}", "en", a="No policy.") == '<span dir="auto">No policy.</span>'
     assert render("{{ a|own_lang }}|{{ b|as_written }}", "he", a=None, b="") == "|"
     assert render("<p{{ lang_attr(a) }}>", "ar", a="No policy.") == '<p lang="en">'
+    names = ["Riverside School", "Riverside Choir"]
+    assert render("{{ a|as_list(written=True) }}", "ar", a=names) == (
+        '<span dir="auto" lang="en" translate="no">Riverside School, Riverside Choir</span>')
+    assert render("{{ a|as_list }}", "ar", a=["القطاع العام", "Riverside"]) == (
+        '<span dir="auto">القطاع العام</span>، <span dir="auto" lang="en">Riverside</span>')
 
 
 def test_jinja_i18n_extension_uses_the_page_language():
