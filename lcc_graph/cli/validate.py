@@ -98,8 +98,8 @@ def translations(lang: str) -> NullTranslations:
 
 def report_text(report: Report, lang: str) -> str:
     """The text report (``Report.to_text``) in the reader's language: English is the report's own
-    text; Hebrew and Arabic are said by the catalog, plural forms included. The shapes' messages
-    and hints come as the report gives them."""
+    text; Hebrew and Arabic are said by the catalog, plural forms included, and the shapes' messages
+    and hints are in the reader's language where the shapes have them."""
     if lang not in LANGS or lang == "en":
         return report.to_text()
     from ..namespaces import CRITERIA
@@ -136,14 +136,24 @@ def report_text(report: Report, lang: str) -> str:
             if total > len(shown):
                 cut = " " + ngettext("({total} result, the first {shown} shown)", "({total} results, the first {shown} shown)",
                                      total).format(total=total, shown=len(shown))
-            lines.append(f"  [{severity}] {name}: {first.message or ''}{cut}")
+            lines.append(f"  [{severity}] {name}: {_shape_text(shape, 'message', first.message, lang) or ''}{cut}")
             lines.extend("    - " + _describe(r, tr) for r in shown)
             if total > len(shown):
                 more = total - len(shown)
                 lines.append("    " + ngettext("... and {n} more", "... and {n} more", more).format(n=more))
             if first.hint:
-                lines.append("    " + gettext("what to change: {hint}").format(hint=first.hint))
+                hint = _shape_text(shape, "hint", first.hint, lang)
+                lines.append("    " + gettext("what to change: {hint}").format(hint=hint))
     return "\n".join(lines) + "\n"
+
+
+def _shape_text(shape: str, key: str, text: str | None, lang: str) -> str | None:
+    """A shape's message or hint in ``lang`` where the shapes have it (``validation.report.translate``,
+    where the report module has it), else as the report gives it."""
+    from ..validation import report as module
+
+    translate = getattr(module, "translate", None)
+    return translate(shape, key, text, lang) if translate is not None and text else text
 
 
 @lru_cache(maxsize=None)
