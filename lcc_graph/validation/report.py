@@ -1,10 +1,19 @@
-"""The validation report: for people (text, grouped by criterion) and machines (JSON, sh:ValidationReport)."""
+"""The validation report: for people (text, grouped by criterion) and machines (JSON, sh:ValidationReport).
+
+Shape messages, hints and labels are written in English, Hebrew and Arabic (shapes/*.ttl). The
+engines report a result with its shape's English message; the report gives it in the reader's
+language (:func:`translate`): ``to_json(lang)`` and ``to_text(lang)`` in one language (English
+by default) with every language's message and hint beside each shape, and the RDF reports and
+stored findings with a ``sh:resultMessage`` per language, for the pages to pick from.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -17,10 +26,91 @@ _RANK = {name: i for i, name in enumerate(SEVERITIES)}
 # and each shape's total stay exact. 62k violations made a 72 MB JSON report before the cap.
 MAX_RESULTS_PER_SHAPE = 100
 _A = ox.NamedNode(RDF + "type")
+#: The languages of the framework's texts, English first.
+LANGS = ("en", "he", "ar")
+_PLACEHOLDER = re.compile(r"\{[$?]([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def _sh(local: str) -> ox.NamedNode:
     return ox.NamedNode(SH + local)
+
+
+@lru_cache(maxsize=1)
+def shape_texts() -> dict[str, dict[str, dict[str, str]]]:
+    """Shape IRI -> ``message`` / ``hint`` / ``label`` -> language -> text, as the shipped
+    shapes (shapes/*.ttl) state them."""
+    from .shapes import all_shapes, default_shapes
+
+    g = default_shapes().graph
+    predicates = {"message": _sh("message"), "hint": ox.NamedNode(LCC + "hint"), "label": ox.NamedNode(RDFS + "label")}
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for shape in all_shapes(g):
+        if not isinstance(shape, ox.NamedNode):
+            continue
+        texts: dict[str, dict[str, str]] = {}
+        for key, predicate in predicates.items():
+            for o in g.objects(shape, predicate):
+                if isinstance(o, ox.Literal):
+                    texts.setdefault(key, {}).setdefault(o.language or "en", o.value)
+        if texts:
+            out[shape.value] = texts
+    return out
+
+
+def _bindings(template: str, text: str) -> dict[str, str] | None:
+    """The values a text fills a message template's ``{$var}`` / ``{?var}`` placeholders with,
+    or None when the text is not the template filled in."""
+    parts = _PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
+    if len(parts) == 1:
+        return None
+    pattern, seen = "", set()
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            pattern += re.escape(part)
+        elif part in seen:
+            pattern += f"(?P={part})"
+        else:
+            seen.add(part)
+            pattern += f"(?P<{part}>.*?)"
+    found = re.fullmatch(pattern, text, re.S)
+    return found.groupdict() if found else None
+
+
+def translation(shape: str, key: str, text: str | None, lang: str) -> str | None:
+    """A shape's English ``message``, ``hint`` or ``label`` (placeholders possibly filled in) in
+    ``lang``; None when the shape has none in that language or ``text`` is not the shape's own
+    (a spreadsheet problem's message, a test's shapes)."""
+    if text is None:
+        return None
+    if lang == "en":
+        return text
+    by_lang = shape_texts().get(shape, {}).get(key, {})
+    english, wanted = by_lang.get("en"), by_lang.get(lang)
+    if english is None or wanted is None:
+        return None
+    if text == english:
+        return wanted
+    bound = _bindings(english, text)
+    if bound is None:
+        return None
+    return _PLACEHOLDER.sub(lambda m: bound.get(m.group(1), m.group(0)), wanted)
+
+
+def translate(shape: str, key: str, text: str | None, lang: str) -> str | None:
+    """``text`` in the reader's language when the shape has it there, else ``text`` itself."""
+    return translation(shape, key, text, lang) or text
+
+
+def translations(shape: str, key: str, text: str | None) -> dict[str, str]:
+    """``text`` in every language it has (language -> text, English first); empty without text."""
+    if text is None:
+        return {}
+    out = {"en": text}
+    for lang in LANGS[1:]:
+        found = translation(shape, key, text, lang)
+        if found is not None:
+            out[lang] = found
+    return out
 
 
 def term_text(term: Term | None) -> str | None:
@@ -108,8 +198,8 @@ class Result:
             str(self.value) if self.value is not None else "",
         )
 
-    def to_json(self) -> dict:
-        """The result as plain JSON."""
+    def to_json(self, lang: str = "en") -> dict:
+        """The result as plain JSON, its message and hint in ``lang`` where the shape has them."""
         return {
             "focus_node": term_text(self.focus_node),
             "label": self.label,
@@ -117,8 +207,8 @@ class Result:
             "value": term_json(self.value),
             "value_label": self.value_label,
             "severity": self.severity,
-            "message": self.message,
-            "hint": self.hint,
+            "message": translate(self.source_shape, "message", self.message, lang),
+            "hint": translate(self.source_shape, "hint", self.hint, lang),
             "criterion": self.criterion,
             "source_shape": self.source_shape,
             "component": self.component,
@@ -221,11 +311,13 @@ class Report:
 
     # ---- machines
 
-    def to_json(self) -> dict:
+    def to_json(self, lang: str = "en") -> dict:
         """Counts and results grouped by criterion then shape, as plain JSON.
 
         Each shape shows at most ``MAX_RESULTS_PER_SHAPE`` results (``shown`` of ``total``);
-        ``truncated`` says whether any were left out; ``counts`` are exact.
+        ``truncated`` says whether any were left out; ``counts`` are exact. Labels, messages and
+        hints are in ``lang`` (en, he or ar) where the shape has them, else in English; each
+        shape also carries ``messages`` and ``hints``: its message and hint in every language.
         """
         groups = []
         truncated = False
@@ -237,13 +329,15 @@ class Report:
                 truncated = truncated or total > len(results)
                 entries.append({
                     "shape": shape,
-                    "label": info.label if info else None,
+                    "label": translate(shape, "label", info.label, lang) if info else None,
                     "severity": first.severity,
-                    "message": first.message,
-                    "hint": first.hint,
+                    "message": translate(shape, "message", first.message, lang),
+                    "hint": translate(shape, "hint", first.hint, lang),
+                    "messages": translations(shape, "message", first.message),
+                    "hints": translations(shape, "hint", first.hint),
                     "shown": len(results),
                     "total": total,
-                    "results": [r.to_json() for r in results],
+                    "results": [r.to_json(lang) for r in results],
                 })
             groups.append({
                 "criterion": criterion,
@@ -254,6 +348,7 @@ class Report:
             "conforms": self.conforms,
             "community": self.community_id,
             "engine": self.engine,
+            "lang": lang,
             "counts": self.counts,
             "truncated": truncated,
             "max_results_per_shape": MAX_RESULTS_PER_SHAPE,
@@ -261,7 +356,8 @@ class Report:
         }
 
     def report_triples(self) -> list[ox.Triple]:
-        """A standard sh:ValidationReport (blank nodes), each result with lcc:criterion and lcc:hint.
+        """A standard sh:ValidationReport (blank nodes), each result with lcc:criterion and lcc:hint,
+        its sh:resultMessage and lcc:hint in every language the shape has them in.
 
         At most ``MAX_RESULTS_PER_SHAPE`` results of each shape; for a shape with more, an
         ``rdfs:comment`` on the report says how many of how many are shown.
@@ -282,7 +378,7 @@ class Report:
         for r in sorted(shown, key=Result.sort_key):
             node = ox.BlankNode()
             triples.append(ox.Triple(report, _sh("result"), node))
-            triples.extend(_result_triples(node, r))
+            triples.extend(_result_triples(node, r, hint_langs=LANGS))
             if r.location is not None:
                 triples.append(ox.Triple(node, ox.NamedNode(RDFS + "comment"),
                                          ox.Literal(f"in the file: {r.location.text()}", language="en")))
@@ -303,6 +399,9 @@ class Report:
         of shape, focus node, path and value, so the same finding keeps its IRI across uploads)
         and ``lcc:community``. The community is ``community_id``, else the report's, else the one
         the focus node belongs to. A capped report cannot give them (it lacks results).
+        Each carries its sh:resultMessage in every language the shape has (the community page
+        picks the reader's); its lcc:hint in English only, as the page reads the hint from the
+        shape itself (three hints would triple the rows of its findings query again).
         """
         if self.totals is not None and len(self.results) < self.total:
             raise ValueError("this report was capped: take the findings from the full report")
@@ -313,14 +412,15 @@ class Report:
             if cid is None:
                 raise ValueError(f"no community for the finding on {term_text(r.focus_node)}; pass community_id")
             node = ox.NamedNode(f"{community_base(cid)}findings/{r.finding_id()}")
-            triples.extend(_result_triples(node, r))
+            triples.extend(_result_triples(node, r, hint_langs=("en",)))
             triples.append(ox.Triple(node, ox.NamedNode(LCC + "community"), ox.NamedNode(community_iri(cid))))
         return triples
 
     # ---- people
 
-    def to_text(self) -> str:
-        """A readable report for the command line."""
+    def to_text(self, lang: str = "en") -> str:
+        """A readable report for the command line (messages and hints in ``lang`` where the shapes
+        have them; the frame stays English)."""
         c = self.counts
         verdict = "ACCEPTED" if self.conforms else "REJECTED"
         who = f" community {self.community_id}" if self.community_id else ""
@@ -339,13 +439,13 @@ class Report:
                 first = results[0]
                 name = shape.rsplit("/", 1)[-1]
                 count = f" ({total} results, the first {len(results)} shown)" if total > len(results) else ""
-                lines.append(f"  [{first.severity}] {name}: {first.message or ''}{count}")
+                lines.append(f"  [{first.severity}] {name}: {translate(shape, 'message', first.message, lang) or ''}{count}")
                 for r in results:
                     lines.append("    - " + _describe(r))
                 if total > len(results):
                     lines.append(f"    ... and {total - len(results)} more")
                 if first.hint:
-                    lines.append(f"    what to change: {first.hint}")
+                    lines.append(f"    what to change: {translate(shape, 'hint', first.hint, lang)}")
         return "\n".join(lines) + "\n"
 
 
@@ -383,7 +483,7 @@ def _prefixes() -> dict[str, str]:
     return out
 
 
-def _result_triples(node: ox.NamedNode | ox.BlankNode, r: Result) -> list[ox.Triple]:
+def _result_triples(node: ox.NamedNode | ox.BlankNode, r: Result, hint_langs: tuple[str, ...] = LANGS) -> list[ox.Triple]:
     triples = [
         ox.Triple(node, _A, _sh("ValidationResult")),
         ox.Triple(node, _sh("focusNode"), r.focus_node),
@@ -396,11 +496,14 @@ def _result_triples(node: ox.NamedNode | ox.BlankNode, r: Result) -> list[ox.Tri
     if r.value is not None:
         triples.append(ox.Triple(node, _sh("value"), r.value))
     if r.message:
-        triples.append(ox.Triple(node, _sh("resultMessage"), ox.Literal(r.message, language="en")))
+        for lang, text in translations(r.source_shape, "message", r.message).items():
+            triples.append(ox.Triple(node, _sh("resultMessage"), ox.Literal(text, language=lang)))
     if r.criterion:
         triples.append(ox.Triple(node, ox.NamedNode(LCC + "criterion"), ox.NamedNode(CRITERIA + r.criterion)))
     if r.hint:
-        triples.append(ox.Triple(node, ox.NamedNode(LCC + "hint"), ox.Literal(r.hint, language="en")))
+        for lang, text in translations(r.source_shape, "hint", r.hint).items():
+            if lang in hint_langs:
+                triples.append(ox.Triple(node, ox.NamedNode(LCC + "hint"), ox.Literal(text, language=lang)))
     return triples
 
 
