@@ -16,6 +16,7 @@ from ..framework import framework_graphs
 from ..namespaces import CRITERIA, sparql_prefixes
 from ..store.stores import Stores
 from .labels import pick
+from .unesco import crosswalk
 
 _CRITERIA = sparql_prefixes() + """
 SELECT ?c ?slug ?label ?definition WHERE {
@@ -169,4 +170,5 @@ def criterion_details(stores: Stores, slug: str, lang: str = "en") -> dict[str, 
         r["severity"].rsplit("#", 1)[1]: {"results": int(r["n"]), "communities": int(r["communities"])}
         for r in stores.query_public(_FINDINGS % term).values()
     }
+    item["unesco"] = crosswalk(stores, item["iri"], lang)
     return item
