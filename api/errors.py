@@ -112,7 +112,9 @@ def install_error_handlers(app: FastAPI) -> None:
             log.exception("unexpected library error", exc_info=exc)
         extra = _details(exc)
         if isinstance(exc, e.ValidationRejected) and hasattr(exc.report, "to_json"):
-            extra["report"] = exc.report.to_json()
+            from .deps import get_lang
+
+            extra["report"] = exc.report.to_json(get_lang(request))
         headers = None
         if status == 401:
             headers = {"WWW-Authenticate": "Bearer"}

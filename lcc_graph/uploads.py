@@ -70,10 +70,11 @@ class Accepted:
         """True when the content was the latest version's already, so no new version was made."""
         return bool(self.extra.get("unchanged"))
 
-    def to_json(self) -> dict:
-        """The answer to the uploader: the version and the findings (``unchanged``: no new version)."""
+    def to_json(self, lang: str = "en") -> dict:
+        """The answer to the uploader: the version and the findings (``unchanged``: no new version),
+        the findings' messages and hints in ``lang``."""
         return {"status": "accepted", "community": self.prepared.community_id, "unchanged": self.unchanged,
-                "version": self.version.to_json(), "report": self.prepared.report.to_json()}
+                "version": self.version.to_json(), "report": self.prepared.report.to_json(lang)}
 
 
 def _with_community_node(triples: list[ox.Triple], community_id: str, label: str) -> list[ox.Triple]:

@@ -277,9 +277,6 @@ def test_a_criterion_in_arabic_shows_the_arabic_definition_and_statements(client
     assert [s["text"] for s in english["statements"]] == _ordered(texts, statements, VALUE, "en")
 
 
-@pytest.mark.xfail(strict=True, reason="lcc_graph/views/criteria.py criterion_details keeps one row's rdf:value "
-                                       "for each dialogue question, whatever its language: pick(texts, lang) "
-                                       "as for the statements")
 def test_a_criterion_in_arabic_shows_the_arabic_questions(client):
     texts = _all_texts()
     for lang in ("ar", "en"):
@@ -303,9 +300,6 @@ def test_a_validation_report_carries_the_hebrew_message(client):
     assert entry["messages"]["ar"] == texts[(shape, SH_MESSAGE)]["ar"][0]
 
 
-@pytest.mark.xfail(strict=True, reason="api/routes/uploads.py (and api/errors.py) call report.to_json() without "
-                                       "the reader's language: to_json(get_lang(request)) gives message and hint "
-                                       "in it (lcc_graph/validation/report.py)")
 def test_a_validation_report_in_hebrew_gives_its_message_in_hebrew(client):
     texts = _all_texts()
     shape = SHAPES + "Partnership-members"

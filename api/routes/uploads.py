@@ -56,17 +56,18 @@ UPLOAD_RESPONSES = {
 
 def _upload_answer(request: Request, stores, settings, id: str, data: bytes, media: str, token_id: str) -> Response:
     """Upload, then represent the verdict (runs on the thread pool: store, parse and render work)."""
+    lang = get_lang(request)  # the report's messages and hints in the reader's language
     try:
         accepted = uploads.upload(stores, id, data, media, token_id, max_triples=settings.max_upload_triples)
     except ValidationRejected as exc:
         if wants_html(request):
             return render(request, "report.html", "en", status_code=422, community=id, accepted=False,
-                          report=exc.report.to_json())
+                          report=exc.report.to_json(lang))
         raise
     if wants_html(request):
         return render(request, "report.html", "en", community=id, accepted=True,
-                      report=accepted.prepared.report.to_json(), version=accepted.version.to_json())
-    return JSONResponse(accepted.to_json())
+                      report=accepted.prepared.report.to_json(lang), version=accepted.version.to_json())
+    return JSONResponse(accepted.to_json(lang))
 
 
 @router.put("/communities/{id}/data", summary="Replace the community's data (its token)",
@@ -135,7 +136,7 @@ def delete_data(id: RegisteredId, _: WriterDep, stores: StoresDep) -> JSONRespon
 def _dry_run(request: Request, stores, settings, cid: str, data: bytes, media: str, check_owner: bool) -> Response:
     prepared = uploads.prepare(stores, cid, data, media, max_triples=settings.max_upload_triples, reject=False,
                                check_owner=check_owner)
-    report = prepared.report.to_json()
+    report = prepared.report.to_json(get_lang(request))
     if wants_html(request):
         return render(request, "report.html", "en", community=cid, accepted=prepared.report.conforms, report=report)
     return JSONResponse(report)

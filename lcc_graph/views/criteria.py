@@ -157,9 +157,11 @@ def criterion_details(stores: Stores, slug: str, lang: str = "en") -> dict[str, 
             if key in row and row[key] not in entry[key]:
                 entry[key].append(row[key])
     item["shapes"] = [{**s, **{k: pick(s[k], lang) for k in ("label", "message", "hint")}} for s in shapes.values()]
-    questions = {}
+    texts: dict[str, list[ox.Literal]] = defaultdict(list)
     for row in stores.query_public(_QUESTIONS % term, default_graph=framework).rows():
-        questions[row["q"].value] = {"iri": row["q"].value, "id": row["q"].value.rsplit("/", 1)[1], "text": row["text"].value}
+        if isinstance(row.get("text"), ox.Literal) and row["text"] not in texts[row["q"].value]:
+            texts[row["q"].value].append(row["text"])
+    questions = {q: {"iri": q, "id": q.rsplit("/", 1)[1], "text": pick(found, lang)} for q, found in texts.items()}
     item["questions"] = sorted(questions.values(), key=lambda q: (q["id"].split("-")[0], int(q["id"].split("-")[-1]) if q["id"].split("-")[-1].isdigit() else 0))
     item["evidence"] = [
         {"community": r["community"], "id": r["community"].rsplit("/", 1)[1], "label": r.get("clabel"),
