@@ -44,11 +44,7 @@ VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
 POSITION = "https://schema.org/position"
 
 #: Framework files whose translations wait for a change elsewhere (strict: remove when it lands).
-WAITING = {
-    "question-answers.ttl": "queries/dialogue-questions.rq takes SAMPLE(?why) over every language of the "
-                            "questions' rdfs:comment (tests/test_queries.py::test_dialogue_questions then "
-                            "reads a Hebrew reason): translate them once it filters LANG(?why) = \"en\"",
-}
+WAITING: dict[str, str] = {}  # framework files whose translations wait for a change elsewhere
 
 
 def _texts(path: Path) -> dict[tuple[str, str], dict[str, list[str]]]:
