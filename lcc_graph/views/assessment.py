@@ -29,17 +29,31 @@ NORMALISATION_ORDER = tuple(VALUE_PROPERTIES)  # raw, per 1,000 inhabitants, per
 
 _EXISTS = sparql_prefixes() + "ASK { %s a lcc:Community }"
 
-# The shape's own hint (in the reader's language) is preferred to the English one stored on the result.
+# The shape's own hint (in the reader's language) is preferred to the English one stored on the
+# result. The results, their focus nodes' labels, and the shapes' and criteria's texts are read by
+# separate queries: in one, every language of every optional text multiplied the rows (81 rows a
+# finding with messages, labels and hints in three languages).
 _FINDINGS = sparql_prefixes() + """
-SELECT ?r ?criterion ?clabel ?shape ?slabel ?shint ?severity ?message ?hint ?focus ?flabel WHERE {
+SELECT ?r ?criterion ?shape ?severity ?message ?hint ?focus WHERE {
   VALUES ?community { %s }
   ?r a sh:ValidationResult ; lcc:community ?community ; sh:sourceShape ?shape ;
      sh:resultSeverity ?severity ; sh:focusNode ?focus .
-  OPTIONAL { ?r lcc:criterion ?criterion . OPTIONAL { ?criterion skos:prefLabel ?clabel } }
+  OPTIONAL { ?r lcc:criterion ?criterion }
   OPTIONAL { ?r sh:resultMessage ?message }
   OPTIONAL { ?r lcc:hint ?hint }
-  OPTIONAL { ?shape rdfs:label ?slabel } OPTIONAL { ?shape lcc:hint ?shint }
-  OPTIONAL { ?focus rdfs:label ?flabel }
+}"""
+_FOCUS_LABELS = sparql_prefixes() + """
+SELECT DISTINCT ?focus ?flabel WHERE {
+  VALUES ?community { %s }
+  ?r a sh:ValidationResult ; lcc:community ?community ; sh:focusNode ?focus .
+  ?focus rdfs:label ?flabel .
+}"""
+# Every label, hint and preferred label of the framework graphs (shapes, property shapes whether
+# typed or not, criteria): a few thousand short rows.
+_SHAPE_TEXTS = sparql_prefixes() + """
+SELECT ?x ?p ?text WHERE {
+  VALUES ?p { rdfs:label lcc:hint skos:prefLabel }
+  ?x ?p ?text .
 }"""
 
 _MEASUREMENTS = sparql_prefixes() + """
@@ -191,15 +205,30 @@ def _earlier_indicators(stores: Stores, kept: dict, version: int, lang: str) -> 
 
 def _findings(stores: Stores, me: str, lang: str) -> dict[str, Any]:
     """Findings by criterion (IRI order), then shape (IRI order), then focus node."""
+    from ..framework import framework_graphs
+
+    texts: dict[tuple[str, str], list[ox.Literal]] = defaultdict(list)
+    for row in stores.query_public(_SHAPE_TEXTS, default_graph=framework_graphs()).rows():
+        _add(texts[(row["x"].value, row["p"].value.rsplit("#", 1)[-1])], row, "text")
+    focus_labels: dict[str, list[ox.Literal]] = defaultdict(list)
+    for row in stores.query_public(_FOCUS_LABELS % me).rows():
+        _add(focus_labels[row["focus"].value], row, "flabel")
     results: dict[str, dict[str, Any]] = {}
     for row in stores.query_public(_FINDINGS % me).rows():
-        entry = results.setdefault(row["r"].value, {
-            "criterion": row["criterion"].value if "criterion" in row else None,
-            "severity": _local(row["severity"].value),
-            "shape": row["shape"].value,
-            "focus": None if isinstance(row["focus"], ox.BlankNode) else row["focus"].value,
-            "clabel": [], "slabel": [], "shint": [], "hint": [], "flabel": [], "message": []})
-        for key in ("clabel", "slabel", "shint", "hint", "flabel", "message"):
+        entry = results.get(row["r"].value)
+        if entry is None:
+            criterion = row["criterion"].value if "criterion" in row else None
+            shape = row["shape"].value
+            entry = results[row["r"].value] = {
+                "criterion": criterion,
+                "severity": _local(row["severity"].value),
+                "shape": shape,
+                "focus": None if isinstance(row["focus"], ox.BlankNode) else row["focus"].value,
+                "clabel": texts.get((criterion, "prefLabel"), []) if criterion else [],
+                "slabel": texts.get((shape, "label"), []), "shint": texts.get((shape, "hint"), []),
+                "flabel": [] if isinstance(row["focus"], ox.BlankNode) else focus_labels.get(row["focus"].value, []),
+                "hint": [], "message": []}
+        for key in ("hint", "message"):
             _add(entry[key], row, key)
     criteria: dict[str, dict[str, Any]] = {}
     counts: dict[str, int] = defaultdict(int)
