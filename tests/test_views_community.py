@@ -85,18 +85,18 @@ def test_list_has_the_fixture_with_counts_and_totals(fx):
                            "citizenGroups": 2, "needs": 1, "resources": 3, "policies": 1, "dialogues": 1,
                            "evidence": 1, "dialogueAnswers": 1}
     assert c["resources"]["available"] == {"count": 2, "totals": [
-        {"kind": "funding", "unit": "eur-per-year", "unitLabel": "Euros per year", "count": 2, "amount": 1500.5}]}
+        {"kind": "funding", "kindLabel": "Funding", "unit": "eur-per-year", "unitLabel": "Euros per year", "count": 2, "amount": 1500.5}]}
     assert c["resources"]["potential"] == {"count": 1, "totals": [
-        {"kind": "space", "unit": "m2", "unitLabel": "Square metres", "count": 1, "amount": 200}]}
+        {"kind": "space", "kindLabel": "Space", "unit": "m2", "unitLabel": "Square metres", "count": 1, "amount": 200}]}
     assert c["resources"]["quantities"] == FIXTURE_QUANTITIES
 
 
 # Per kind and unit: 1,000.50 + 500 EUR a year available (1,500.5 * 1,000 / 12,345 inhabitants
 # = 121.5472 per 1,000), 200 m2 potential (0 available per 1,000).
 FIXTURE_QUANTITIES = [
-    {"kind": "funding", "unit": "eur-per-year", "unitLabel": "Euros per year", "available": 1500.5,
+    {"kind": "funding", "kindLabel": "Funding", "unit": "eur-per-year", "unitLabel": "Euros per year", "available": 1500.5,
      "potential": 0, "per_1000": 121.5472, "count": 2},
-    {"kind": "space", "unit": "m2", "unitLabel": "Square metres", "available": 0, "potential": 200,
+    {"kind": "space", "kindLabel": "Space", "unit": "m2", "unitLabel": "Square metres", "available": 0, "potential": 200,
      "per_1000": 0.0, "count": 1},
 ]
 

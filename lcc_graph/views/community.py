@@ -240,6 +240,7 @@ def resource_totals(stores: Stores, community_terms: list[str] | None = None, la
         bucket["count"] += n
         bucket["totals"].append({
             "kind": kind,
+            "kindLabel": labels.get(row["kind"].value) if "kind" in row else None,
             "unit": _unit_slug(unit) if unit is not None else None,
             "unitLabel": labels.get(unit.value) if isinstance(unit, ox.NamedNode) else None,
             "count": n,
@@ -249,7 +250,7 @@ def resource_totals(stores: Stores, community_terms: list[str] | None = None, la
         if kind is None or not isinstance(unit, ox.NamedNode) or amount is None:
             continue
         q = quantities[iri].setdefault((kind, unit.value), {
-            "kind": kind, "unit": _unit_slug(unit), "unitLabel": labels.get(unit.value) or _unit_slug(unit),
+            "kind": kind, "kindLabel": labels.get(row["kind"].value) or kind, "unit": _unit_slug(unit), "unitLabel": labels.get(unit.value) or _unit_slug(unit),
             "available": 0, "potential": 0, "per_1000": None, "count": 0})
         if availability in ("available", "potential"):
             q[availability] += amount
@@ -454,9 +455,12 @@ def _partnerships(g: _Graph, sectors_of: dict[str, dict[str, Any] | None]) -> li
     out = []
     for s in g.of_class("Partnership"):
         members = g.refs(s, ORG + "hasMember")
+        labels: dict[str, str] = {}
         for m in members:
             sector = sectors_of.get(m["iri"])
             m["sector"] = sector["slug"] if sector else None
+            if sector:
+                labels[sector["slug"]] = sector.get("label") or sector["slug"]
         sectors = {m["sector"] for m in members if m["sector"]}
         agenda = g.text(s, "agenda")
         out.append({
@@ -464,6 +468,7 @@ def _partnerships(g: _Graph, sectors_of: dict[str, dict[str, Any] | None]) -> li
             "memberCount": len(members),
             "members": members,
             "sectors": sorted(sectors, key=sector_rank),
+            "sectorLabels": [labels[s_] for s_ in sorted(sectors, key=sector_rank)],
             "crossSector": len(sectors) >= 2,
             "hasAgenda": agenda is not None,
             "agenda": agenda,
