@@ -190,23 +190,9 @@ def _location_text(location: Location, tr: NullTranslations) -> str:
 
 
 def _describe(r: Result, tr: NullTranslations) -> str:
-    from ..namespaces import LCC
-    from ..validation.report import term_text
+    from ..validation.report import describe
 
-    if r.location is not None:
-        text = _location_text(r.location, tr)
-        if r.message and r.source_shape.startswith("https://w3id.org/lcc/tabular#"):
-            return f"{text} - {r.message}"
-        return f"{text} - {r.label or term_text(r.focus_node)}"
-    focus = term_text(r.focus_node) or ""
-    text = f"{r.label} <{focus}>" if r.label else f"<{focus}>"
-    if r.path is not None:
-        text += f" {r.path.value.replace(LCC, 'lcc:')}"
-    if r.value is not None and r.value != r.focus_node:
-        text += f" = {r.value_label or term_text(r.value)}"
-        if r.value_label and r.value.__class__.__name__ == "NamedNode":
-            text += f" <{r.value.value}>"
-    return text
+    return describe(r, lambda location: _location_text(location, tr))
 
 
 def validate_command(

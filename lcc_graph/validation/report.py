@@ -441,7 +441,7 @@ class Report:
                 count = f" ({total} results, the first {len(results)} shown)" if total > len(results) else ""
                 lines.append(f"  [{first.severity}] {name}: {translate(shape, 'message', first.message, lang) or ''}{count}")
                 for r in results:
-                    lines.append("    - " + _describe(r))
+                    lines.append("    - " + describe(r))
                 if total > len(results):
                     lines.append(f"    ... and {total - len(results)} more")
                 if first.hint:
@@ -449,9 +449,11 @@ class Report:
         return "\n".join(lines) + "\n"
 
 
-def _describe(r: Result) -> str:
+def describe(r: Result, location_text=None) -> str:
+    """One result as a line of the text report: where it is in the uploaded file (``location_text``
+    writes a Location, in English by default) or its focus node, path and value."""
     if r.location is not None:
-        text = r.location.text()
+        text = location_text(r.location) if location_text else r.location.text()
         if r.message and r.source_shape.startswith("https://w3id.org/lcc/tabular#"):
             return f"{text} - {r.message}"
         return f"{text} - {r.label or term_text(r.focus_node)}"
