@@ -136,8 +136,13 @@ def report_groups(report: dict[str, Any], criteria_labels: dict[str, str] | None
         group = groups.setdefault(slug, {"iri": iri, "slug": slug, "label": labels.get(slug or "", label),
                                          "shapes": {}, "counts": defaultdict(int)})
         key = r["shape"] or r["message"] or "?"
-        shape = group["shapes"].setdefault(key, {"iri": r["shape"], "label": r.get("shapeLabel") or shape_name(r["shape"]),
-                                                 "message": r.get("shapeMessage"), "hint": r["hint"],
+        # a shape without a label (most property shapes) is headed by its message, which is in the
+        # reader's language, rather than by its English local name
+        label, message = r.get("shapeLabel"), r.get("shapeMessage")
+        if not label:
+            label, message = (message, None) if message else (shape_name(r["shape"]), message)
+        shape = group["shapes"].setdefault(key, {"iri": r["shape"], "label": label,
+                                                 "message": message, "hint": r["hint"],
                                                  "severity": r["severity"], "results": []})
         shape["results"].append(r)
         group["counts"][r["severity"]] += 1

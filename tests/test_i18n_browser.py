@@ -142,9 +142,6 @@ def test_page_is_right_to_left_and_the_service_speaks_the_readers_language(scans
         assert not scan["labels"]["overlaps"] and not scan["labels"]["covers"], scan["labels"]
 
 
-@pytest.mark.xfail(strict=False, reason="the framework's own words (ontology/*.ttl, shapes/*.ttl) are being translated "
-                                        "to Hebrew and Arabic by the framework translation; until then pages show them "
-                                        "in English, marked lang=\"en\"")
 def test_no_framework_text_is_left_in_english(scans):
     leftovers: dict[str, list[str]] = {}
     for (name, lang), scan in sorted(scans.items()):
