@@ -58,7 +58,7 @@ def _warm_up(sandbox) -> None:
 def _start(stores: Stores, settings: Settings) -> None:
     """Make the stores ready to serve: the framework, crash recovery, old assessments upgraded,
     the query workers and the upload sandbox."""
-    install_framework(stores.public)
+    install_framework(stores)
     dropped = reconcile(stores)
     if dropped:
         log.warning("dropped %d version(s) recorded but never committed: %s", len(dropped), dropped)

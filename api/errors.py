@@ -29,6 +29,7 @@ STATUS: list[tuple[type[e.LccError], int]] = [
     (e.UnsupportedFormat, 415),
     (e.OwnershipError, 422),
     (e.NetworkTooLarge, 422),
+    (e.FrameworkVersionRefused, 422),
     (e.StoreLocked, 503),
     (e.QueryTimeout, 503),
     (e.StoreError, 503),

@@ -48,6 +48,10 @@ def record_answer(stores: Stores, community_id: str, question: str, text: str, d
         ox.Triple(node, ox.NamedNode(LCC + "text"), ox.Literal(text.strip())),
         ox.Triple(node, ox.NamedNode(LCC + "date"), ox.Literal(day, datatype=ox.NamedNode(XSD + "date"))),
     ]
+    from .indicators import framework_version
+    from .judgements import stamp
+
+    new = stamp(new, framework_version(stores.public))
     graph = community_graph(community_id, "answers")
     with stores.write_lock:
         stores.replace_graphs({graph: stores.public.get_graph(graph) + new})

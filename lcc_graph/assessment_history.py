@@ -128,7 +128,9 @@ def with_snapshot(community_id: str, kept: list[ox.Triple], assessment: list[ox.
     if not taken:
         return None
     prefix = version_iri(community_id, committed_version(assessment) or 0)
-    return [t for t in kept if not (t.subject.value == prefix or t.subject.value.startswith(prefix + "/"))] + taken
+    # the version's framework snapshots (``{version}/frameworks/...``, :mod:`lcc_graph.judgements`) stay
+    return [t for t in kept if not (t.subject.value == prefix or t.subject.value.startswith(prefix + "/assessment"))] \
+        + taken
 
 
 @dataclass
@@ -160,6 +162,8 @@ def _read(triples: list[ox.Triple], current: bool, community: str) -> list[Asses
                if t.predicate == _VERSION_NUMBER and t.object.value.isdigit()}
     found: dict[str, Assessed] = {}
     for subject, ts in by_subject.items():
+        if "/frameworks/" in subject:
+            continue  # a judgement under an earlier framework version (lcc_graph.judgements), not a version's own
         for t in ts:
             if t.predicate == _ASSESSED_VERSION and t.object.value in numbers:
                 entry = Assessed(numbers[t.object.value], current)

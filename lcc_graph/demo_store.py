@@ -104,7 +104,7 @@ def build_demo_store(stores: Stores, communities: int = 12, seed: int = 0, *, st
     def advance(name: str, total: int) -> Callable[[int], None]:
         return step(name, total) if step else (lambda n: None)
 
-    install_framework(stores.public)
+    install_framework(stores)
     whole = list(demo.generate(communities, seed))
     chosen = {c.id for c in whole[::max(1, len(whole) // WITH_HISTORY)][:WITH_HISTORY]}
     generated = [demo.DemoCommunity(c.id, c.label, earlier_triples(c.triples)) if c.id in chosen else c

@@ -119,3 +119,14 @@ class SandboxError(LccError):
     a bug, never the input's fault (HTTP 500)."""
 
     code = "sandbox_error"
+
+
+class FrameworkVersionRefused(LccError):
+    """A framework version that cannot be published (HTTP 422); ``problems`` gives every reason,
+    one line each, and nothing was changed."""
+
+    code = "framework_version_refused"
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message, problems=problems)
+        self.problems = problems

@@ -8,6 +8,8 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from .communities import community_ids
+from .indicators import framework_version
+from .judgements import stamp
 from .namespaces import LCC, community_graph
 from .store.embedded import EmbeddedStore
 from .store.stores import Stores
@@ -24,6 +26,8 @@ def refresh_findings(
 ) -> int:
     """Validate the communities' stored data and replace their findings graphs; returns findings stored.
 
+    Each finding is stamped with the framework version it was found under (``lcc:frameworkVersion``).
+
     Communities are validated ``batch`` at a time in one candidate graph (the shapes are scoped to
     each focus node's own community), and each batch's findings graphs are replaced in one
     transaction.
@@ -32,6 +36,7 @@ def refresh_findings(
 
     store = stores.public if isinstance(stores, Stores) else stores
     ids = community_ids(store) if ids is None else ids
+    version = framework_version(store)
     total = 0
     for start in range(0, len(ids), batch):
         chunk = ids[start:start + batch]
@@ -48,7 +53,7 @@ def refresh_findings(
         graphs: dict[str, list[ox.Triple]] = {community_graph(cid, "findings"): [] for cid in chunk}
         for node, node_triples in by_node.items():
             graphs[community_graph(owner[node], "findings")] += node_triples
-        stores.replace_graphs(graphs)
+        stores.replace_graphs({g: stamp(ts, version) for g, ts in graphs.items()})
         total += len(owner)
         if progress:
             progress(len(chunk))

@@ -1,4 +1,8 @@
-"""The framework graphs: the ontology, criteria, vocabularies and shapes, installed in the public store."""
+"""The framework graphs: the ontology, criteria, vocabularies and shapes, installed in the public store.
+
+What is installed is the shipped framework with every version published since applied in turn
+(:mod:`lcc_graph.framework_versions`): a published version outlives restarts and upgrades.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import GRAPHS, framework_graph, shapes_graph
-from .resources import data_dir
-from .store.embedded import EmbeddedStore
+from .namespaces import GRAPHS, OWL, framework_graph, shapes_graph
+from .resources import data_dir, shipped_dir
+
+_VERSION_INFO = ox.NamedNode(OWL + "versionInfo")
 
 
-def framework_files() -> dict[str, Path]:
-    """Graph IRI -> Turtle file, for every ontology and shapes file that ships."""
+def framework_files(*, shipped: bool = False) -> dict[str, Path]:
+    """Graph IRI -> Turtle file, for every ontology and shapes file in use (``shipped``: as shipped)."""
+    folder = shipped_dir if shipped else data_dir
     files: dict[str, Path] = {}
-    for path in sorted(data_dir("ontology").glob("*.ttl")):
+    for path in sorted(folder("ontology").glob("*.ttl")):
         files[framework_graph(path.stem)] = path
-    for path in sorted(data_dir("shapes").glob("*.ttl")):
+    for path in sorted(folder("shapes").glob("*.ttl")):
         files[shapes_graph(path.stem)] = path
     return files
 
@@ -34,29 +40,70 @@ def framework_graphs() -> list[str]:
     return list(_framework_graph_iris())
 
 
+def is_framework_graph(iri: str) -> bool:
+    """Whether a graph IRI is one of the framework's (ontology or shapes)."""
+    return iri.startswith(GRAPHS + "framework/") or iri.startswith(GRAPHS + "shapes/")
+
+
 def read_turtle(path: Path) -> list[ox.Triple]:
     """The triples of one of our own Turtle files."""
     return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
 
 
-def install_framework(store: EmbeddedStore) -> int:
+def shipped_framework() -> dict[str, list[ox.Triple]]:
+    """The framework as it ships: graph IRI -> triples."""
+    return {iri: read_turtle(path) for iri, path in framework_files(shipped=True).items()}
+
+
+def install_framework(stores) -> int:
     """Replace every framework graph in one transaction; returns the number of triples installed.
 
-    Framework graphs of files that no longer ship are dropped in the same transaction.
+    ``stores`` is a :class:`~lcc_graph.store.stores.Stores` (the published versions are read from
+    its private store and applied to the shipped framework) or a bare public store (the shipped
+    framework only). Framework graphs that are no longer part of it are dropped in the same
+    transaction. The framework files in use then follow (:func:`resources.use_framework_dir`).
     """
-    files = framework_files()
-    graphs: dict[str, list[ox.Triple] | None] = {iri: read_turtle(p) for iri, p in files.items()}
-    for iri in store.graphs():
-        if (iri.startswith(GRAPHS + "framework/") or iri.startswith(GRAPHS + "shapes/")) and iri not in graphs:
+    from .framework_versions import effective_framework, materialise
+
+    private = getattr(stores, "private", None)
+    public = getattr(stores, "public", stores)
+    graphs_now, versions = effective_framework(private)
+    graphs: dict[str, list[ox.Triple] | None] = dict(graphs_now)
+    for iri in public.graphs():
+        if is_framework_graph(iri) and iri not in graphs:
             graphs[iri] = None
-    store.replace_graphs(graphs)
+    if hasattr(stores, "publish"):
+        stores.replace_graphs(graphs)
+    else:
+        public.replace_graphs(graphs)
+    materialise(private, graphs_now, versions[-1].label if len(versions) > 1 else None)
     return sum(len(t) for t in graphs.values() if t)
 
 
-def framework_version_label(store: EmbeddedStore) -> str:
-    """The installed framework's version label, e.g. "1.0" (``owl:versionInfo``); indicators.framework_version gives its IRI."""
-    rows = store.query(
-        "SELECT ?v WHERE { <https://w3id.org/lcc/criteria/> <http://www.w3.org/2002/07/owl#versionInfo> ?v }",
-        default_graph=[framework_graph("criteria")],
-    ).values()
+def forget_framework() -> None:
+    """Clear what this process read of the framework files (after a version is published)."""
+    from . import indicators, ownership
+    from .tabular import vocab
+    from .validation import candidate, engine, report, shapes
+
+    for cached in (_framework_graph_iris, shapes.default_shapes, engine._default_compiled, report.shape_texts,
+                   candidate._ontology_ntriples, indicators._load_indicators, ownership.framework_terms,
+                   vocab._framework, vocab.values_for):
+        cached.cache_clear()
+
+
+def framework_version_label(store) -> str:
+    """The current framework version's label, e.g. "1.0" (its ``owl:versionInfo``);
+    :func:`indicators.framework_version` gives its IRI."""
+    from .indicators import framework_version
+
+    store = getattr(store, "public", store)
+    iri = framework_version(store)
+    if iri is None:
+        return "unknown"
+    graphs = [g for g in store.graphs() if g.startswith(GRAPHS + "framework/")]
+    for q in store.raw.quads_for_pattern(ox.NamedNode(iri), _VERSION_INFO, None) if hasattr(store, "raw") else ():
+        if q.graph_name.value in graphs:
+            return q.object.value
+    rows = store.query(f"SELECT ?v WHERE {{ {ox.NamedNode(iri)} {_VERSION_INFO} ?v }}", default_graph=graphs).values()
     return rows[0]["v"] if rows else "unknown"

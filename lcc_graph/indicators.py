@@ -35,6 +35,7 @@ import pyoxigraph as ox
 
 from .assessment_history import is_version_triple
 from .catalogue import Catalogue, default_catalogue
+from .judgements import stamp
 from .network_assessment import metric_triples, networks
 from .namespaces import (
     DQV,
@@ -202,7 +203,8 @@ def compute_indicators(
     triples = _assessment_triples(community_id, _context(context_rows[0]), indicators, rows,
                                   framework_version(store), now)
     graphs = networks(run, strict=data is not None)  # an upload is refused over the ties limit
-    return triples + metric_triples(community_id, assessment_iri(community_id), graphs.get(iri))
+    return stamp(triples + metric_triples(community_id, assessment_iri(community_id), graphs.get(iri)),
+                 framework_version(store))
 
 
 def assess_all(
@@ -254,6 +256,7 @@ def assess_all(
             rows = {ind.iri: results[ind.iri].get(iri) for ind in indicators}
             triples = _assessment_triples(community_id, _context(contexts[iri]), indicators, rows, version, when)
             triples += metric_triples(community_id, assessment_iri(community_id), graphs.get(iri))
+            triples = stamp(triples, version)
         else:
             triples = []
         graph = community_graph(community_id, "assessment")

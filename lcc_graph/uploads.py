@@ -26,6 +26,8 @@ from .assessment_history import history_graph, version_triples, with_snapshot
 from .communities import replace_community
 from .errors import OwnershipError, ParseError, ValidationRejected
 from .framework import framework_version_label
+from .indicators import framework_version
+from .judgements import stamp
 from .namespaces import LCC, RDF, RDFS, community_base, community_graph, community_iri
 from .ownership import check_not_taken, check_ownership
 from .rdf_input import DEFAULT_MAX_TRIPLES, normalise_media_type, parse_rdf
@@ -223,7 +225,7 @@ def commit(stores: Stores, prepared: Prepared, token_id: str) -> Accepted:
         try:
             previous = stores.public.get_graph(community_graph(cid, "assessment"))
             kept = with_snapshot(cid, stores.public.get_graph(history_graph(cid)), previous)
-            replace_community(stores, cid, prepared.triples, prepared.findings,
+            replace_community(stores, cid, prepared.triples, stamp(prepared.findings, framework_version(stores.public)),
                               [*prepared.assessment, *version_triples(cid, number)], history=kept)
         except Exception:
             history.discard_version(stores.private, cid, number)

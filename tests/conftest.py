@@ -29,6 +29,15 @@ def require_program(name: str) -> str:
     return path  # type: ignore[return-value]
 
 
+@pytest.fixture(autouse=True)
+def shipped_framework_after_test():
+    """A test that published a framework version leaves the next one the shipped framework."""
+    yield
+    from lcc_graph.resources import use_framework_dir
+
+    use_framework_dir(None)
+
+
 @pytest.fixture
 def stores(tmp_path):
     """Fresh public and private stores on disk, with the framework installed."""

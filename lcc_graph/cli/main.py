@@ -97,7 +97,7 @@ def load(
         fail(getattr(exc, "message", None) or str(exc), code=2)
     with stores_at(data_dir) as stores:
         try:
-            install_framework(stores.public)
+            install_framework(stores)
             access.ensure_registered(stores.private, community)
             with uploads.community_lock(community):
                 prepared = uploads.prepare(stores, community, data, media)

@@ -123,13 +123,18 @@ def register(app: typer.Typer) -> None:
 
     @app.command("assess")
     def assess(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
-        """Recompute every community's indicators and store them in its assessment graph."""
-        from ..indicators import assess_all
+        """Judge every community again under the current framework version: its findings and its
+        indicators. Results judged under an earlier version are kept (in its assessment history)."""
+        from ..framework import install_framework
+        from ..judgements import rejudge_all
 
         start = time.perf_counter()
         with stores_at(data_dir) as stores:
             try:
-                count = assess_all(stores)
+                install_framework(stores)
+                done = rejudge_all(stores)
             except LccError as exc:
                 fail(exc.message)
-        console.print(f"assessed {count} communities in {time.perf_counter() - start:.1f} s")
+        kept = f"; kept the results of {done['kept']} judged under an earlier version" if done["kept"] else ""
+        console.print(f"assessed {done['assessed']} communities under framework version "
+                      f"{done['framework_version']} in {time.perf_counter() - start:.1f} s{kept}")

@@ -47,6 +47,15 @@ class Stores:
         if old is not None and old is not value:
             old.close()
 
+    def restart_sandbox(self) -> None:
+        """Replace the upload workers by new ones with the same limits (they read the framework
+        once, when they start: after a framework version is published)."""
+        with self._sandbox_lock:
+            old = self._sandbox
+        if old is not None:
+            self.sandbox = Sandbox(warm=old.warm, max_workers=old.max_workers, timeout_s=old.timeout_s,
+                                   memory_bytes=old.memory_bytes, preload=old.preload)
+
     def public_graphs(self) -> list[str]:
         """Every graph of the public store: each holds *current* data only."""
         return self.public.graphs()

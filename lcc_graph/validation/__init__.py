@@ -30,18 +30,21 @@ def validate(
     *,
     engine: str = "fast",
     shapes: ShapesGraph | None = None,
+    ontology: bytes | None = None,
 ) -> Report:
     """Validate an upload (its triples, without the ontology) and report on it.
 
     ``community_id`` names the community the upload is for (it goes into the report and the
     IRIs of stored findings). ``engine`` is ``fast`` (default), ``pyshacl`` (the reference) or
-    ``pyshacl-turbo`` (if installed). Nothing is read from or written to a store on disk.
+    ``pyshacl-turbo`` (if installed). ``shapes`` and ``ontology`` (N-Triples) replace the
+    framework in use, e.g. a version about to be published. Nothing is read from or written to a
+    store on disk.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
     if community_id is not None:
         check_slug(community_id)
-    store = candidate_store(triples)
+    store = candidate_store(triples, ontology)
     return validate_store(store, community_id, engine=engine, shapes=shapes)
 
 

@@ -222,8 +222,10 @@ class Compiler:
         for shape in all_shapes(self.g):
             if isinstance(shape, ox.BlankNode):
                 raise UnsupportedShape(f"shape without an IRI: {shape}")
-            if self.g.objects(shape, sh("deactivated")):
-                raise UnsupportedShape(f"sh:deactivated is not supported: {shape.value}")
+            flags = self.g.objects(shape, sh("deactivated"))
+            if flags and (len(flags) > 1 or not isinstance(flags[0], ox.Literal)
+                          or flags[0].value not in ("true", "false")):
+                raise UnsupportedShape(f"sh:deactivated takes one boolean: {shape.value}")
             for t in self.g.triples:
                 if t.subject == shape and t.predicate.value.startswith(sh("").value):
                     local = t.predicate.value.rsplit("#", 1)[1]
@@ -234,11 +236,17 @@ class Compiler:
         """Reporting shape -> SPARQL patterns that bind ?this to its focus nodes."""
         out: dict[ox.NamedNode, list[str]] = {}
         for shape in targeted_shapes(self.g):
+            if self._deactivated(shape):  # SHACL: a deactivated shape, its property shapes included, finds nothing
+                continue
             patterns = self._own_targets(shape)
             out.setdefault(shape, []).extend(patterns)
             for prop in self.g.objects(shape, sh("property")):
-                out.setdefault(prop, []).extend(patterns)
+                if not self._deactivated(prop):
+                    out.setdefault(prop, []).extend(patterns)
         return out
+
+    def _deactivated(self, shape: Term) -> bool:
+        return any(f.value == "true" for f in self.g.objects(shape, sh("deactivated")))
 
     def _own_targets(self, shape: Term) -> list[str]:
         g = self.g
