@@ -307,7 +307,12 @@ def check_version(graphs: dict[str, list[ox.Triple]], delta: list[ox.Triple], *,
     current = _version_of(graphs)
     new_nodes = {t.subject for t in delta if t.predicate == _A and t.object == _FRAMEWORK_VERSION}
     known = {t.subject for ts in graphs.values() for t in ts if t.predicate == _A and t.object == _FRAMEWORK_VERSION}
+    for again in sorted(new_nodes & known, key=str):
+        label = next((t.object.value for t in delta if t.subject == again and t.predicate == _VERSION_INFO), again.value)
+        problems.append(f"version {label} is published already: give the new version a label and IRI of its own")
     new_nodes -= known
+    if problems:
+        return Version("?", "", None), Applied(graphs), problems
     if len(new_nodes) != 1:
         problems.append(f"the file must describe exactly one new lcc:FrameworkVersion; it describes {len(new_nodes)}")
         return Version("?", "", None), Applied(graphs), problems

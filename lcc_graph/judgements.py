@@ -30,6 +30,9 @@ _PART_OF = ox.NamedNode(DCTERMS + "isPartOf")
 _CRITERION = ox.NamedNode(LCC + "criterion")
 _RESULT = ox.NamedNode(SH + "ValidationResult")
 _MEASUREMENT = ox.NamedNode(DQV + "QualityMeasurement")
+_MEASUREMENT_OF = ox.NamedNode(DQV + "isMeasurementOf")
+_NUMERATOR = ox.NamedNode(LCC + "numerator")
+_DENOMINATOR = ox.NamedNode(LCC + "denominator")
 _ASSESSMENT = ox.NamedNode(LCC + "Assessment")
 STAMPED = (_RESULT, _MEASUREMENT, _ASSESSMENT, ox.NamedNode(LCC + "DialogueAnswer"))
 
@@ -149,26 +152,51 @@ def rejudge_all(stores, progress: Callable[[str], None] | None = None) -> dict:
 
 
 def framework_snapshots(store, community_id: str) -> dict[tuple[int, str], dict]:
-    """A community's framework snapshots: (data version, framework label) -> its findings' counts
-    by criterion and the snapshot's IRI."""
+    """A community's framework snapshots: (data version, framework label) -> ``{"iri", "framework"
+    (the version's IRI), "findings" (criterion IRI -> count), "measurements" (indicator or metric IRI ->
+    {"count", "base", value property IRI -> value}, as :class:`assessment_history.Assessed` has them)}``."""
+    from .assessment_history import _number
+
     store = getattr(store, "public", store)
     prefix = version_iri(community_id, 0)[:-1]
     out: dict[tuple[int, str], dict] = {}
     triples = store.get_graph(history_graph(community_id))
-    parts = {t.subject: t.object.value for t in triples if t.predicate == _PART_OF}
-    criteria = {t.subject: t.object.value for t in triples if t.predicate == _CRITERION}
+    by_subject: dict[str, list[ox.Triple]] = {}
     for t in triples:
-        if t.predicate == _A and t.object == _ASSESSMENT and "/frameworks/" in t.subject.value:
-            rest = t.subject.value[len(prefix):]
-            number, _, label = rest.partition("/frameworks/")
-            key = (int(number), label.removesuffix("/assessment"))
-            out[key] = {"iri": t.subject.value, "findings": {}}
-    for finding, snapshot in parts.items():
-        for key, entry in out.items():
-            if entry["iri"] == snapshot:
-                c = criteria.get(finding)
-                if c:
-                    entry["findings"][c] = entry["findings"].get(c, 0) + 1
+        by_subject.setdefault(t.subject.value, []).append(t)
+    owners: dict[str, dict] = {}
+    for subject, ts in by_subject.items():
+        if "/frameworks/" in subject and any(t.predicate == _A and t.object == _ASSESSMENT for t in ts):
+            number, _, label = subject[len(prefix):].partition("/frameworks/")
+            if not number.isdigit():
+                continue
+            entry = {"iri": subject, "findings": {}, "measurements": {},
+                     "framework": next((t.object.value for t in ts if t.predicate == _FRAMEWORK_VERSION), None)}
+            out[(int(number), label.removesuffix("/assessment"))] = owners[subject] = entry
+    node_of = {e["iri"]: e["iri"].split("/frameworks/")[0] for e in owners.values()}
+    for subject, ts in by_subject.items():
+        owner = next((o for o in owners if subject.startswith(o + "/")), None)
+        if owner is None:
+            continue
+        part_of = next((t.object.value for t in ts if t.predicate == _PART_OF), None)
+        if part_of == owner:  # a finding
+            criterion = next((t.object.value for t in ts if t.predicate == _CRITERION), None)
+            if criterion:
+                owners[owner]["findings"][criterion] = owners[owner]["findings"].get(criterion, 0) + 1
+            continue
+        of = next((t.object.value for t in ts if t.predicate == _MEASUREMENT_OF), None)
+        on = next((t.object.value for t in ts if t.predicate == _COMPUTED_ON), None)
+        if of is None or on != node_of[owner]:
+            continue  # a partner's figure, or not a measurement
+        figures: dict[str, float | None] = {}
+        for t in ts:
+            if t.predicate == _NUMERATOR:
+                figures["count"] = _number(t.object)
+            elif t.predicate == _DENOMINATOR:
+                figures["base"] = _number(t.object)
+            elif isinstance(t.object, ox.Literal) and t.predicate not in (_A, _MEASUREMENT_OF, _COMPUTED_ON):
+                figures[t.predicate.value] = _number(t.object)
+        owners[owner]["measurements"][of] = figures
     return out
 
 

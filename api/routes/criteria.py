@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from lcc_graph.framework import framework_version_label
 from lcc_graph.views.criteria import criterion_details, list_criteria
 
 from lcc_graph.views.community import community_labels
@@ -30,16 +31,20 @@ ONE_EXAMPLE = {"slug": "penetration", "label": "Penetration", "statements": [{"i
                "queries": [{"id": "penetration", "href": "/queries/penetration", "question": "…"}]}
 
 
-@router.get("/criteria", summary="The 21 criteria with their statements",
+@router.get("/criteria", summary="The current criteria with their statements, and the retired ones",
             responses={200: {"content": {"application/json": {"example": LIST_EXAMPLE}, "text/html": {}}}})
 def criteria(request: Request, stores: StoresDep, lang: LangDep) -> Response:
-    """Every criterion of the framework with its statements and dimensions."""
+    """Every criterion of the current framework version with its statements and dimensions; the
+    criteria earlier versions retired or merged come apart, in ``retired``, each saying in which
+    version and into which criterion."""
     def build() -> dict:
         items = list_criteria(stores, lang)
-        return {"count": len(items), "criteria": items}
+        return {"count": len(items), "framework_version": framework_version_label(stores), "criteria": items,
+                "retired": list_criteria(stores, lang, retired=True)}
 
     return represent(request, HTML_OR_JSON, build, lang=lang,
-                     html=lambda d: ("criteria.html", {"nav": "criteria", "criteria": d["criteria"]}))
+                     html=lambda d: ("criteria.html", {"nav": "criteria", "criteria": d["criteria"],
+                                                       "retired": d["retired"], "version": d["framework_version"]}))
 
 
 @router.get("/criteria/{slug}", summary="One criterion: statements, dimensions, shapes, questions, evidence", responses={

@@ -46,6 +46,7 @@ def community_page_extras(request: Request, stores: Stores, community_id: str, l
         "network_nodes": graph.number_of_nodes(),
         "network_edges": graph.number_of_edges(),
         "findings": reading["findings"],
+        "framework_change": body.get("framework_change"),
         "indicators": reading["indicators"],
         "peer_group": body["peer_group"],
         "versions": len(body["versions"]),

@@ -15,11 +15,13 @@ import pyoxigraph as ox
 from .. import assessment_history, expected, peers
 from ..catalogue import Catalogue, default_catalogue
 from ..errors import NotFound
+from ..framework import framework_version_label
 from ..indicators import NORMALISATIONS, VALUE_PROPERTIES, framework_version
 from ..namespaces import check_slug, community_iri, sparql_prefixes
 from ..store.stores import Stores
 from .community import literal_number, resource_totals
 from .network_figures import community_metrics, metric_labels
+from .criteria import list_criteria
 from .labels import pick
 
 SEVERITY_ORDER = ("Violation", "Warning", "Info")
@@ -147,11 +149,68 @@ def assessment(stores: Stores, community_id: str, lang: str = "en", catalogue: C
         "note": "Indicators are read against the community's own resources; peers are the communities nearest "
                 "in size and resources per inhabitant, shown as percentile bands, never as a ranking.",
     }
+    rejudged = _rejudged(stores, community_id, current, body["framework_version"])
+    body["framework_change"] = framework_change(stores, rejudged, body, lang)
+    # with the current data judged again under a newer framework, what the data changed is read
+    # under the framework it was judged by before (the framework's part is in framework_change)
+    by_data = _judged_before(kept, current, rejudged)
     for entry in body["indicators"]:
-        entry["change"] = assessment_history.change(kept, current, entry["indicator"], RAW) if current else None
+        entry["change"] = assessment_history.change(by_data, current, entry["indicator"], RAW) if current else None
         # the contract names an indicator by its slug; its IRI is beside it
         entry["iri"], entry["indicator"] = entry["indicator"], entry["slug"]
     return body
+
+
+def _rejudged(stores: Stores, community_id: str, current: int | None, now: str | None) -> tuple[str, dict] | None:
+    """The framework snapshot of the current data judged under the latest earlier framework version
+    (:mod:`lcc_graph.judgements`): ``(its label, the snapshot)``, or None."""
+    from ..judgements import framework_snapshots
+
+    if current is None:
+        return None
+    earlier = [(label, s) for (n, label), s in framework_snapshots(stores, community_id).items()
+               if n == current and s["framework"] != now]
+    if not earlier:
+        return None
+    return sorted(earlier, key=lambda x: [int(p) if p.isdigit() else 0 for p in x[0].split(".")])[-1]
+
+
+def framework_change(stores: Stores, rejudged: tuple[str, dict] | None, body: dict, lang: str) -> dict[str, Any] | None:
+    """What changed because the framework changed: the community's current data as judged under the
+    framework version before against the current judgement, findings by criterion and each
+    indicator's value; None when the current data was judged under one version only."""
+    if rejudged is None:
+        return None
+    label, snap = rejudged
+    after: dict[str, int] = defaultdict(int)
+    for group in (body.get("findings") or {}).get("by_criterion", []):
+        if group.get("criterion"):
+            after[group["criterion"]] += sum(len(s["results"]) for s in group.get("shapes", []))
+    labels = {c["iri"]: c["label"] for retired in (False, True) for c in list_criteria(stores, lang, retired=retired)}
+    findings = [{"criterion": c, "slug": c.rsplit("/", 1)[-1], "label": labels.get(c),
+                 "before": snap["findings"].get(c, 0), "after": after.get(c, 0)}
+                for c in sorted(set(after) | set(snap["findings"])) if snap["findings"].get(c, 0) != after.get(c, 0)]
+    indicators = []
+    for entry in body["indicators"]:
+        before = snap["measurements"].get(entry["indicator"], {}).get(RAW)
+        value = entry.get("value")
+        if before != value:
+            delta = None if before is None or value is None else round(value - before, 6)
+            indicators.append({"indicator": entry["slug"], "iri": entry["indicator"], "label": entry.get("label"),
+                               "before": before, "after": value, "delta": delta})
+    return {"from": label, "from_iri": snap["framework"], "to": framework_version_label(stores),
+            "to_iri": body.get("framework_version"), "snapshot": snap["iri"], "findings": findings,
+            "indicators": indicators}
+
+
+def _judged_before(kept: dict, current: int | None, rejudged: tuple[str, dict] | None) -> dict:
+    """The assessments by version, the current data's as judged under the framework version before
+    a newer one judged it again: a change between data versions is then the data's own."""
+    if current is None or rejudged is None or current not in kept or not rejudged[1]["measurements"]:
+        return kept
+    now = kept[current]
+    return {**kept, current: assessment_history.Assessed(now.version, now.current, now.generated_at,
+                                                          rejudged[1]["framework"], dict(rejudged[1]["measurements"]))}
 
 
 def _resources(stores: Stores, me: str, iri: str, lang: str) -> list[dict[str, Any]]:

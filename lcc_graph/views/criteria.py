@@ -32,6 +32,23 @@ SELECT ?c ?st ?text ?pos WHERE {
   OPTIONAL { ?st schema:position ?pos }
 }"""
 
+_STATUS = sparql_prefixes() + """
+SELECT ?c ?retired ?retiredIn ?successor ?introducedIn WHERE {
+  ?c a lcc:Criterion .
+  OPTIONAL { ?c owl:deprecated ?retired }
+  OPTIONAL { ?c lcc:retiredIn/owl:versionInfo ?retiredIn }
+  OPTIONAL { ?c dcterms:isReplacedBy ?successor }
+  OPTIONAL { ?c lcc:introducedIn/owl:versionInfo ?introducedIn }
+}"""
+
+_EXAMPLES = sparql_prefixes() + """
+SELECT ?e ?text ?successful ?lesson WHERE {
+  VALUES ?c { %s }
+  ?c lcc:example ?e . ?e rdf:value ?text .
+  OPTIONAL { ?e lcc:successful ?successful }
+  OPTIONAL { ?e lcc:lesson ?lesson }
+} ORDER BY ?e"""
+
 _DIMENSIONS = sparql_prefixes() + """
 SELECT ?c ?d ?label ?definition WHERE {
   ?d skos:broader ?c . ?c a lcc:Criterion .
@@ -69,7 +86,24 @@ def _criteria_rows(stores: Stores, lang: str) -> dict[str, dict[str, Any]]:
             "definition": pick(definitions[iri], lang),
             "statements": [],
             "dimensions": [],
+            "introduced_in": None,
+            "retired": None,
         }
+    # which version brought each criterion, and which retired it (merged into a successor, or not)
+    for row in stores.query_public(_STATUS, default_graph=framework).rows():
+        item = out.get(row["c"].value)
+        if item is None:
+            continue
+        if "introducedIn" in row:
+            item["introduced_in"] = row["introducedIn"].value
+        if row.get("retired") is not None and row["retired"].value == "true":
+            successor = row.get("successor")
+            item["retired"] = {"in": row["retiredIn"].value if "retiredIn" in row else None,
+                               "replaced_by": successor.value[len(CRITERIA):] if successor is not None else None}
+    for item in out.values():
+        if item["retired"] and item["retired"]["replaced_by"]:
+            successor = out.get(CRITERIA + item["retired"]["replaced_by"])
+            item["retired"]["replaced_by_label"] = successor["label"] if successor else item["retired"]["replaced_by"]
     # a statement's text in each language it has: the reader's is picked (one entry per statement)
     statements: dict[str, dict[str, tuple[float, list[ox.Literal]]]] = defaultdict(dict)
     for row in stores.query_public(_STATEMENTS, default_graph=framework).rows():
@@ -95,9 +129,11 @@ def _criteria_rows(stores: Stores, lang: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-def list_criteria(stores: Stores, lang: str = "en") -> list[dict[str, Any]]:
-    """Every criterion with its statements and dimensions, in alphabetical order of slug."""
-    return sorted(_criteria_rows(stores, lang).values(), key=lambda c: c["slug"])
+def list_criteria(stores: Stores, lang: str = "en", *, retired: bool = False) -> list[dict[str, Any]]:
+    """The current criteria (``retired``: the retired ones) with their statements and dimensions,
+    in alphabetical order of slug."""
+    rows = _criteria_rows(stores, lang).values()
+    return sorted((c for c in rows if bool(c["retired"]) == retired), key=lambda c: c["slug"])
 
 
 def get_criterion(stores: Stores, slug: str, lang: str = "en") -> dict[str, Any]:
@@ -105,14 +141,15 @@ def get_criterion(stores: Stores, slug: str, lang: str = "en") -> dict[str, Any]
     rows = _criteria_rows(stores, lang)
     iri = CRITERIA + slug
     if iri not in rows:
-        raise NotFound(f"no criterion {slug!r}: see /criteria for the 21 criteria")
+        raise NotFound(f"no criterion {slug!r}: see /criteria for the framework's criteria")
     return rows[iri]
 
 
 _SHAPES = sparql_prefixes() + """
-SELECT ?shape ?label ?message ?hint ?severity WHERE {
+SELECT ?shape ?label ?message ?hint ?severity ?off WHERE {
   VALUES ?c { %s }
   ?shape lcc:criterion ?c ; sh:severity ?severity .
+  OPTIONAL { ?shape sh:deactivated ?off }
   OPTIONAL { ?shape rdfs:label ?label }
   OPTIONAL { ?shape sh:message ?message }
   OPTIONAL { ?shape lcc:hint ?hint }
@@ -152,7 +189,8 @@ def criterion_details(stores: Stores, slug: str, lang: str = "en") -> dict[str, 
     framework = framework_graphs()
     for row in stores.query_public(_SHAPES % term, default_graph=framework).rows():
         entry = shapes.setdefault(row["shape"].value, {"iri": row["shape"].value, "severity": row["severity"].value.rsplit("#", 1)[1],
-                                                       "label": [], "message": [], "hint": []})
+                                                       "label": [], "message": [], "hint": [],
+                                                       "retired": "off" in row and row["off"].value == "true"})
         for key in ("label", "message", "hint"):
             if key in row and row[key] not in entry[key]:
                 entry[key].append(row[key])
@@ -172,5 +210,14 @@ def criterion_details(stores: Stores, slug: str, lang: str = "en") -> dict[str, 
         r["severity"].rsplit("#", 1)[1]: {"results": int(r["n"]), "communities": int(r["communities"])}
         for r in stores.query_public(_FINDINGS % term).values()
     }
+    examples: dict[str, dict[str, Any]] = {}
+    for row in stores.query_public(_EXAMPLES % term, default_graph=framework).rows():
+        entry = examples.setdefault(row["e"].value, {"iri": row["e"].value, "text": [], "lesson": [], "successful": None})
+        for key in ("text", "lesson"):
+            if key in row and row[key] not in entry[key]:
+                entry[key].append(row[key])
+        if "successful" in row:
+            entry["successful"] = row["successful"].value == "true"
+    item["examples"] = [{**e, "text": pick(e["text"], lang), "lesson": pick(e["lesson"], lang)} for e in examples.values()]
     item["unesco"] = crosswalk(stores, item["iri"], lang)
     return item
