@@ -29,8 +29,8 @@ from lcc_graph.store.workers import ReadLimits
 
 from .errors import document_request_errors, install_error_handlers
 from .guard import GuardMiddleware, inline_script_csp
-from .routes import (admin, assessment, communities, criteria, framework, graphs, health, home, pages, queries, sparql,
-                     templates, uploads)
+from .routes import (admin, assessment, communities, criteria, framework, graphs, health, home, pages, proposals, queries,
+                     sparql, templates, uploads)
 from .settings import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -125,8 +125,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     document_request_errors(app)
     app.state.catalogue = load_catalogue()
-    for module in (home, health, sparql, graphs, criteria, framework, communities, assessment, admin, uploads, templates,
-                   queries, pages):
+    for module in (home, health, sparql, graphs, criteria, framework, proposals, communities, assessment, admin, uploads,
+                   templates, queries, pages):
         app.include_router(module.router)
     queries.add_query_routes(app, app.state.catalogue)
     return app

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from lcc_graph import access
+from lcc_graph import access, proposals
 from lcc_graph import errors as e
 
 from .negotiation import NotAcceptable, wants_html
@@ -30,6 +30,9 @@ STATUS: list[tuple[type[e.LccError], int]] = [
     (e.OwnershipError, 422),
     (e.NetworkTooLarge, 422),
     (e.FrameworkVersionRefused, 422),
+    (proposals.ProposalRefused, 400),
+    (proposals.DraftRefused, 422),
+    (proposals.TooManyProposals, 429),
     (e.StoreLocked, 503),
     (e.QueryTimeout, 503),
     (e.StoreError, 503),
