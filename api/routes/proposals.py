@@ -2,9 +2,9 @@
 ``/framework/drafts``: the administrator accepts proposals into a draft version (docs/proposals.md).
 
 Reading is public. Writing takes a community's token (proposals, comments) or the admin's
-(drafts): the token is checked by a dependency before the body is read, the body is read no
-further than its limit, and checking, storing and rendering run on the thread pool (the handlers
-are plain ``def``).
+(drafts): the token is checked by a (plain ``def``) dependency before the body is read; a writing
+handler only reads the body, no further than its limit, and hands it to the thread pool, where it
+is checked, stored and answered (as the uploads do).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
@@ -86,14 +87,7 @@ def proposing_community(request: Request, stores: StoresDep, settings: SettingsD
     return community
 
 
-async def limited_body(request: Request) -> bytes:
-    """Dependency: the request body, no further than its limit (413 beyond). Listed after the
-    token's dependency, so nothing is read for a request that may not write."""
-    return await read_limited(request, MAX_BODY)
-
-
 ProposerDep = Annotated[str, Depends(proposing_community)]
-BodyDep = Annotated[bytes, Depends(limited_body)]
 
 
 def _parse(model: type[BaseModel], request: Request, data: bytes):
@@ -152,9 +146,14 @@ def list_proposals(request: Request, stores: StoresDep, lang: LangDep,
              responses={201: {"content": {"application/json": {"example": {"number": 1, "href": "/framework/proposals/1"}}}},
                         **WRITE_ERRORS},
              openapi_extra=_schema(ProposalBody, PROPOSAL_EXAMPLE))
-def propose(community: ProposerDep, data: BodyDep, request: Request, stores: StoresDep, lang: LangDep) -> JSONResponse:
+async def propose(community: ProposerDep, request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """A new statement, an example (successful or not, with its lesson), a question for the mid,
     mature, crisis or role-model stage, a merge or a retirement, with its reason. It is public at once."""
+    data = await read_limited(request, MAX_BODY)
+    return await run_in_threadpool(_propose, community, data, request, stores, lang)
+
+
+def _propose(community: str, data: bytes, request: Request, stores, lang: str) -> JSONResponse:
     body = _parse(ProposalBody, request, data)
     new = proposals.NewProposal(kind=body.kind, criterion=body.criterion, reason=body.reason, text=body.text,
                                 lang=body.lang, lesson=body.lesson, successful=body.successful, stage=body.stage,
@@ -181,8 +180,13 @@ def one_proposal(n: str, request: Request, stores: StoresDep, lang: LangDep) -> 
                  404: {"description": "no such proposal"}, **WRITE_ERRORS},
              openapi_extra=_schema(CommentBody, {"text": "We tried this in 2025: it worked once the partners led it.",
                                                  "lang": "en"}))
-def comment(n: str, community: ProposerDep, data: BodyDep, request: Request, stores: StoresDep) -> JSONResponse:
+async def comment(n: str, community: ProposerDep, request: Request, stores: StoresDep) -> Response:
     """Any community may comment on any proposal, with its own token: no anonymous writes."""
+    data = await read_limited(request, MAX_BODY)
+    return await run_in_threadpool(_comment, n, community, data, request, stores)
+
+
+def _comment(n: str, community: str, data: bytes, request: Request, stores) -> JSONResponse:
     number = proposals.parse_number(n)
     body = _parse(CommentBody, request, data)
     written = proposals.add_comment(stores, number, community, body.text, body.lang)
@@ -196,9 +200,14 @@ def comment(n: str, community: ProposerDep, data: BodyDep, request: Request, sto
                         400: {"description": "a malformed body"},
                         422: {"description": "proposals that cannot make a version together (every reason given)"}},
              openapi_extra=_schema(DraftBody, {"version": "1.1", "proposals": [1, 3]}))
-def make_draft(_: AdminDep, data: BodyDep, request: Request, stores: StoresDep) -> Response:
+async def make_draft(_: AdminDep, request: Request, stores: StoresDep) -> Response:
     """A Turtle version file that accepts these open proposals; nothing is stored until it is
     published."""
+    data = await read_limited(request, MAX_BODY)
+    return await run_in_threadpool(_draft, data, request, stores)
+
+
+def _draft(data: bytes, request: Request, stores) -> Response:
     body = _parse(DraftBody, request, data)
     turtle = proposals.draft(stores, body.proposals, body.version, dt.datetime.now(dt.timezone.utc).date())
     return Response(turtle, media_type="text/turtle", headers={
