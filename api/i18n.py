@@ -625,6 +625,12 @@ def _isolated(context: Context, text: Any, extra: str) -> Markup:
     return Markup('<span dir="auto"{}{}>{}</span>').format(mark, Markup(extra), text)
 
 
+def ltr_run(text: Any) -> str:
+    """A number, a version ("1.1") or a code placed inside a sentence, isolated left to right (Unicode
+    LRI ... PDI), so that a sentence's own full stop after it stays outside it on a Hebrew page."""
+    return f"\u2066{text}\u2069"
+
+
 @pass_context
 def _lang_attr(context: Context, text: Any) -> Markup:
     """`` lang="xx"`` for an element whose text is in another script than the page's, else nothing."""
@@ -667,6 +673,7 @@ def install(env: Environment) -> None:
     env.filters["own_lang"] = _own_lang
     env.filters["as_written"] = _as_written
     env.filters["as_list"] = _as_list
+    env.filters["ltr"] = ltr_run
     env.globals.update(href=_href, lang_url=_lang_url, LANG_NAMES=LANG_NAMES, query_text=_query_text,
                        column=_column, lang_attr=_lang_attr)
     env.globals["t"] = _t

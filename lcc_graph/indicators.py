@@ -87,6 +87,7 @@ PREFIX lcc: <https://w3id.org/lcc#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?indicator ?criterion ?query (SAMPLE(?l) AS ?label) WHERE {
   ?indicator a lcc:Indicator ; lcc:criterion ?criterion ; lcc:computedBy ?query .
+  FILTER NOT EXISTS { ?indicator <http://www.w3.org/2002/07/owl#deprecated> true }  # retired with its criterion
   OPTIONAL { ?indicator rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "en")) }
 } GROUP BY ?indicator ?criterion ?query ORDER BY ?indicator
 """

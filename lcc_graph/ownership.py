@@ -34,7 +34,9 @@ RESERVED_NAMESPACES = (DQV, SH)
 RESERVED_PREDICATES = frozenset(LCC + name for name in (
     "dataVersion", "numerator", "denominator", "perThousandInhabitants", "perAvailableResource",
     "perPotentialResource", "availableResources", "potentialResources", "assessedVersion", "versionNumber"))
-RESERVED_CLASSES = frozenset((LCC + "Assessment", LCC + "DataVersion"))
+# Proposals to change the framework and their comments are written by the service alone, from a
+# community's token (/framework/proposals): a data graph that stated one would pose as a proposal.
+RESERVED_CLASSES = frozenset((LCC + "Assessment", LCC + "DataVersion", LCC + "Proposal", LCC + "ProposalComment"))
 
 # Classes and properties are the ontology's: an upload declaring one (or an axiom about one)
 # would change what the shapes (rdfs:subClassOf*) and every reader of the public graphs see.

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from . import access, history
 from .assessment_history import history_graph, version_triples, with_snapshot
 from .communities import replace_community
-from .errors import OwnershipError, ParseError, ValidationRejected
+from .errors import Busy, OwnershipError, ParseError, ValidationRejected
 from .framework import framework_version_label
 from .indicators import framework_version
 from .judgements import stamp
@@ -57,6 +57,7 @@ class Prepared:
     assessment: list[ox.Triple]
     checksum: str
     media_type: str
+    framework: str | None = None  # the framework version it was judged under
 
 
 @dataclass
@@ -189,6 +190,7 @@ def prepare(
     from .indicators import compute_indicators
 
     label = access.registered(stores.private).get(community_id, community_id)
+    framework = framework_version(stores.public)
     box = sandbox if sandbox is not None else stores.sandbox
     checked = box.run(CHECK_UPLOAD, data, media_type, community_id, label, max_triples=max_triples,
                       check_owner=check_owner, timeout_s=timeout_s)
@@ -203,7 +205,8 @@ def prepare(
         )
     findings = _from_ntriples(checked["findings"]) if report.conforms else []
     assessment = compute_indicators(stores.public, community_id, data=triples) if report.conforms else []
-    return Prepared(community_id, triples, report, findings, assessment, checked["checksum"], checked["media_type"])
+    return Prepared(community_id, triples, report, findings, assessment, checked["checksum"], checked["media_type"],
+                    framework)
 
 
 def commit(stores: Stores, prepared: Prepared, token_id: str) -> Accepted:
@@ -214,6 +217,9 @@ def commit(stores: Stores, prepared: Prepared, token_id: str) -> Accepted:
     """
     cid = prepared.community_id
     with stores.write_lock:
+        if prepared.framework is not None and framework_version(stores.public) != prepared.framework:
+            raise Busy("a new framework version was published while the upload was being checked: "
+                       "send it again to have it judged under the new version")
         latest = history.latest_version(stores.private, cid)
         if latest is not None and latest.checksum == prepared.checksum:
             return Accepted(prepared, latest, {"unchanged": True})
@@ -225,7 +231,7 @@ def commit(stores: Stores, prepared: Prepared, token_id: str) -> Accepted:
         try:
             previous = stores.public.get_graph(community_graph(cid, "assessment"))
             kept = with_snapshot(cid, stores.public.get_graph(history_graph(cid)), previous)
-            replace_community(stores, cid, prepared.triples, stamp(prepared.findings, framework_version(stores.public)),
+            replace_community(stores, cid, prepared.triples, stamp(prepared.findings, prepared.framework),
                               [*prepared.assessment, *version_triples(cid, number)], history=kept)
         except Exception:
             history.discard_version(stores.private, cid, number)

@@ -43,6 +43,8 @@ def test_foreign_subjects_are_refused(body, needle):
     (b"<x> lcc:community <../a> ; a <http://www.w3.org/ns/shacl#ValidationResult> .",
      "http://www.w3.org/ns/shacl#ValidationResult"),
     (b"<x> lcc:community <../a> ; a lcc:Assessment .", "https://w3id.org/lcc#Assessment"),
+    # a proposal to change the framework, posing as one filed through /framework/proposals
+    (b"<x> lcc:community <../a> ; a lcc:Proposal .", "https://w3id.org/lcc#Proposal"),
 ])
 def test_terms_only_the_service_writes_are_refused(body, term):
     with pytest.raises(OwnershipError, match="written by the service") as caught:
