@@ -137,11 +137,17 @@ def test_the_framework_terms_derived_from_the_ontology_are_the_reviewed_ones():
     properties whose every domain is one); a change to the ontology shows here for review."""
     terms = framework_terms()
     assert terms.classes == {LCC + c for c in ("Criterion", "Statement", "FrameworkVersion", "DialogueQuestion",
-                                                 "Indicator", "Query", "Stage")} | {PROV + "Plan"} | {
+                                                 "Indicator", "Query", "Stage", "ProposalKind",
+                                                 "ProposalStatus")} | {PROV + "Plan"} | {
         SKOS + c for c in ("Concept", "ConceptScheme", "Collection")}
     assert terms.relations == {LCC + p for p in ("statement", "answeredBy", "computedBy", "qualitative", "rank",
                                                    "definingStatement", "introducedIn", "retiredIn", "valueProperty",
-                                                   "valueScheme", "hint", "measuresKind")}
+                                                   "valueScheme", "hint", "measuresKind",
+                                                   # framework versions and the proposals that change them
+                                                   "example", "acceptsProposal", "aboutCriterion", "acceptedIn",
+                                                   "commentOn", "commentText", "mergeInto", "proposalKind",
+                                                   "proposalStatus", "proposedBy", "proposedLesson", "proposedStage",
+                                                   "proposedSuccessful", "proposedText", "reason")}
     community_classes = {LCC + c for c in ("Community", "Partner", "Partnership", "Infrastructure", "Initiative",
                                            "CitizenGroup", "Need", "Resource", "Policy", "Dialogue", "Evidence",
                                            "DialogueAnswer")}

@@ -475,7 +475,8 @@ def test_assessment_measurements(store):
              if t.subject == m and t.predicate.value.split("#")[0] != "http://www.w3.org/1999/02/22-rdf-syntax-ns"}
     assert about == {("computedOn", ALPHA), ("isMeasurementOf", IND + "partnerships-cross-sector"),
                      ("numerator", "2"), ("denominator", "4"), ("value", "0.5"), ("perThousandInhabitants", "0.2"),
-                     ("perAvailableResource", "0.666667"), ("perPotentialResource", "2")}
+                     ("perAvailableResource", "0.666667"), ("perPotentialResource", "2"),
+                     ("frameworkVersion", "https://w3id.org/lcc/criteria/")}  # the version it was judged under
     measured = [t.object.value for t in graph if t.predicate.value == "http://www.w3.org/ns/dqv#isMeasurementOf"]
     assert sum(1 for iri in measured if iri.startswith(IND)) == 20
     # beside them, the network metrics (lcc_graph.network_assessment): one of each community metric

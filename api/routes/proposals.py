@@ -164,7 +164,8 @@ def _propose(community: str, data: bytes, request: Request, stores, lang: str) -
 
 
 @router.get("/framework/proposals/{n}", summary="One proposal with its comments",
-            responses={200: {"content": {"application/json": {}, "text/html": {}}}, 404: {"description": "no such proposal"}})
+            responses={200: {"content": {"application/json": {"example": {**LIST_EXAMPLE["proposals"][0], "comments": []}},
+                                         "text/html": {}}}, 404: {"description": "no such proposal"}})
 def one_proposal(n: str, request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """A proposal by its number, with every comment in the order written."""
     number = proposals.parse_number(n)
