@@ -296,3 +296,38 @@ def test_framework_graph_names_stay_those_of_the_files(stores):
     before = {g for g in stores.public.graphs() if g.startswith(GRAPHS)}
     publish(stores, V11.read_bytes())
     assert {g for g in stores.public.graphs() if g.startswith(GRAPHS)} == before
+
+
+def test_a_proposal_drafted_and_published_from_the_command_line(demo_copy, tmp_path):
+    """A community's proposal (a mid-stage question) goes into a draft with `lcc framework draft`,
+    which `lcc framework publish` accepts as it is; the proposal is then accepted in 1.1."""
+    from lcc_graph import proposals
+    from lcc_graph.store import open_stores
+
+    stores = open_stores(demo_copy)
+    try:
+        filed = proposals.file_proposal(stores, "birchenmere", proposals.NewProposal(
+            kind="question", criterion="partnerships", stage="mid", reason="The seed leaves the mid stage open.",
+            text="Which partnerships from the early stage still meet?"))
+    finally:
+        stores.close()
+    number = filed["number"]
+    env = {"LCC_DATA_DIR": str(demo_copy), "PATH": "/usr/bin:/bin"}
+    target = tmp_path / "draft.ttl"
+    drafted = subprocess.run([sys.executable, "-m", "lcc_graph.cli", "framework", "draft", "--version", "1.1",
+                              "--proposal", str(number), "-o", str(target)], capture_output=True, text=True, env=env,
+                             timeout=120)
+    assert drafted.returncode == 0, drafted.stderr
+    assert "Which partnerships from the early stage still meet?" in target.read_text()
+    unknown = subprocess.run([sys.executable, "-m", "lcc_graph.cli", "framework", "draft", "--version", "1.1",
+                              "--proposal", "999"], capture_output=True, text=True, env=env, timeout=120)
+    assert unknown.returncode == 1 and "999" in unknown.stderr
+    done = subprocess.run([sys.executable, "-m", "lcc_graph.cli", "framework", "publish", str(target), "--no-assess"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    stores = open_stores(demo_copy)
+    try:
+        one = proposals.get_proposal(stores, number)
+        assert one["status"] == "accepted" and one["version"]["label"] == "1.1"
+    finally:
+        stores.close()

@@ -108,6 +108,33 @@ def diff(
     sys.stdout.write("\n")
 
 
+@framework_app.command("draft")
+def draft(
+    version: Annotated[str, typer.Option("--version", help="the new version's label, e.g. 1.1")],
+    proposal: Annotated[list[int], typer.Option("--proposal", "-p", help="a proposal's number (repeat)")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write here instead of standard output")] = None,
+) -> None:
+    """A version file that accepts these proposals (/framework/proposals): read it, add the Hebrew
+    and Arabic texts, then `lcc framework publish` it."""
+    from datetime import date
+
+    from .. import proposals
+
+    with stores_at(data_dir) as stores:
+        try:
+            text = proposals.draft(stores, proposal, version, date.today())
+        except LccError as exc:
+            for line in getattr(exc, "details", {}).get("problems", []) or []:
+                console.print(f"- {line}", highlight=False, soft_wrap=True)
+            fail(exc.message)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote the draft of version {version} to {output}")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``lcc framework``."""
     app.add_typer(framework_app, name="framework")
