@@ -244,6 +244,7 @@ def _retire_dependants(graphs: dict[str, list[ox.Triple]], version_iri: str) -> 
             new = successor[new]
         successor[old] = new
     consequences: list[dict] = []
+    graphs = _carry_crosswalk(graphs, successor, consequences)
     out: dict[str, list[ox.Triple]] = {}
     for graph, triples in graphs.items():
         is_shapes = graph.startswith(GRAPHS + "shapes/")
@@ -281,6 +282,55 @@ def _retire_dependants(graphs: dict[str, list[ox.Triple]], version_iri: str) -> 
         flags = {(t.subject, t.predicate) for t in added if t.predicate in (_DEACTIVATED, _DEPRECATED)}
         out[graph] = [t for t in merged if (t.subject, t.predicate) not in flags or t.object == _TRUE]
     return out, consequences
+
+
+_MATCHES = (ox.NamedNode(SKOS + "closeMatch"), ox.NamedNode(SKOS + "relatedMatch"))
+_ANNOTATED_SOURCE = ox.NamedNode(OWL + "annotatedSource")
+_ANNOTATED_PROPERTY = ox.NamedNode(OWL + "annotatedProperty")
+_ANNOTATED_TARGET = ox.NamedNode(OWL + "annotatedTarget")
+_JUSTIFICATION = ox.NamedNode(LCC + "justification")
+_DEFINED_BY = ox.NamedNode(RDFS + "isDefinedBy")
+CROSSWALK = BASE + "unesco/crosswalk/"
+
+
+def _carry_crosswalk(graphs: dict[str, list[ox.Triple]], successor: dict,
+                     consequences: list[dict]) -> dict[str, list[ox.Triple]]:
+    """A merged criterion's matches to UNESCO's Key Features (ontology/unesco.ttl) carried to its
+    successor where the successor has no match to that feature yet, each with the merged one's
+    justification (said to be carried over), so that findings under the successor keep their
+    reading in UNESCO's terms."""
+    graph = framework_graph("unesco")
+    triples = graphs.get(graph)
+    if not triples or not successor:
+        return graphs
+    matched = {(t.subject, t.object) for t in triples if t.predicate in _MATCHES}
+    axioms = defaultdict(list)
+    for t in triples:
+        axioms[t.subject].append(t)
+    source = {}
+    for node, ts in axioms.items():
+        about = {t.predicate: t.object for t in ts}
+        if _ANNOTATED_SOURCE in about:
+            source[(about[_ANNOTATED_SOURCE], about.get(_ANNOTATED_PROPERTY), about.get(_ANNOTATED_TARGET))] = ts
+    added: list[ox.Triple] = []
+    for t in triples:
+        target = successor.get(t.subject)
+        if t.predicate not in _MATCHES or target is None or (target, t.object) in matched:
+            continue
+        matched.add((target, t.object))
+        node = ox.NamedNode(f"{CROSSWALK}{_slug(target)}/{t.object.value.rstrip('/').rsplit('/', 1)[-1]}")
+        added += [ox.Triple(target, t.predicate, t.object), ox.Triple(node, _A, ox.NamedNode(OWL + "Axiom")),
+                  ox.Triple(node, _ANNOTATED_SOURCE, target), ox.Triple(node, _ANNOTATED_PROPERTY, t.predicate),
+                  ox.Triple(node, _ANNOTATED_TARGET, t.object), ox.Triple(node, _DEFINED_BY, ox.NamedNode(CROSSWALK))]
+        for old in source.get((t.subject, t.predicate, t.object), []):
+            if old.predicate == _JUSTIFICATION and isinstance(old.object, ox.Literal):
+                text = old.object.value
+                if old.object.language == "en":
+                    text = f"Carried over from {_slug(t.subject).upper()}, merged into {_slug(target).upper()}: {text}"
+                added.append(ox.Triple(node, _JUSTIFICATION, ox.Literal(text, language=old.object.language)))
+        consequences.append({"kind": "crosswalk", "iri": node.value, "change": "moved",
+                             "from": t.subject.value, "to": target.value})
+    return {**graphs, graph: triples + added} if added else graphs
 
 
 # ---- checking a version

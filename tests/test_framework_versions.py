@@ -154,6 +154,13 @@ def test_publish_through_the_api(demo_copy):
         assert "mid-1" in [q["id"] for q in client.get("/criteria/partnerships").json()["questions"]]
         assert client.get("/criteria/communication").json()["introduced_in"] == "1.1"
 
+        # the crosswalk to UNESCO follows the merge: findings under OPENNESS read in UNESCO's terms
+        carried = {c["iri"] for c in answer["changes"]["consequences"] if c["kind"] == "crosswalk"}
+        assert "https://w3id.org/lcc/unesco/crosswalk/openness/governance-and-participation" in carried
+        rows = client.get("/queries/findings-in-unesco-terms",
+                          params={"community": "https://w3id.org/lcc/communities/birchenmere"}).json()["rows"]
+        named = {r["notation"]: r["criteria"].split() for r in rows}
+        assert "openness" in named["1.1"] and not any("transparency" in c or "visibility" in c for c in named.values())
         # the assessment says what changed because the framework changed
         a = client.get("/communities/birchenmere/assessment").json()
         change = a["framework_change"]

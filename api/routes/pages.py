@@ -19,7 +19,8 @@ from lcc_graph.views.assessment import assessment, for_reading
 from lcc_graph.views.community import list_communities
 from lcc_graph.views.dialogue import dialogue_context
 from lcc_graph.views.network import build_network, svg_drawing
-from lcc_graph.views.sparql_examples import editor_examples
+from lcc_graph.namespaces import PREFIXES
+from lcc_graph.views.sparql_examples import editor_examples, vocabulary_terms
 
 from ..charts import change_text
 from ..deps import LangDep, StoresDep
@@ -96,8 +97,21 @@ async def upload_redirect(request: Request) -> Response:
 
 
 def sparql_editor(request: Request, lang: str, query: str | None = None) -> Response:
-    """The SPARQL editor page: a text area, example queries, results as a table (no outside look-ups)."""
+    """The SPARQL editor page: YASGUI (served from here, asking no outside host) over ``/sparql``, with
+    the service's prefixes, its classes and properties for completion, and the examples; without
+    JavaScript, a form that sends the query."""
+    from ..i18n import translate
+
     examples = editor_examples(getattr(request.app.state, "catalogue", None))
+    terms = vocabulary_terms(request.app.state.stores)
+    words = {w: f"sparql.{w}" for w in ("running", "rows", "chart", "table", "no_chart", "label_column", "value_column")}
+    words["empty"] = "query.empty"
+    config = {
+        "lang": lang, "endpoint": "/sparql", "prefixes": PREFIXES, "classes": terms["class"],
+        "properties": terms["property"], "query": query, "runNow": query is not None,
+        "examples": {e["id"]: e["query"] for e in examples},
+        "strings": {w: translate(key, lang) for w, key in words.items()},
+    }
     return render(request, "sparql.html", lang, nav="sparql", query=query or examples[0]["query"],
-                  run_now=query is not None, examples=examples,
+                  run_now=query is not None, examples=examples, config=config,
                   examples_map={e["id"]: e["query"] for e in examples})

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from ..catalogue import Catalogue
+from ..catalogue import Catalogue, NamedQuery
+from ..errors import QueryError
+from ..namespaces import sparql_prefixes
+from ..store.stores import Stores
 
 EXAMPLES = [
     ("criteria", "The criteria and their number of statements", """PREFIX lcc: <https://w3id.org/lcc#>
@@ -46,6 +50,41 @@ def editor_examples(catalogue: Catalogue | None = None) -> list[dict[str, Any]]:
     """The examples the editor offers, each with an id, a title and the query text (catalogue ones marked)."""
     examples = [{"id": i, "title": title, "query": text} for i, title, text in EXAMPLES]
     for q in catalogue or []:
-        examples.append({"id": "catalogue-" + q.id, "title": q.question or q.summary, "query": q.text.strip(),
+        examples.append({"id": "catalogue-" + q.id, "title": q.question or q.summary, "query": editor_text(q),
                          "catalogue": True})
     return examples
+
+
+def editor_text(query: NamedQuery, values: dict[str, str] | None = None) -> str:
+    """A named query as the editor opens it: its parameters bound (``values``, else their defaults) by
+    the catalogue's ``VALUES`` block, so that it runs as it does at ``/queries/{id}``, without notes."""
+    try:
+        text = query.bind(values or {})
+    except QueryError:  # a required parameter without a value: the query as written
+        text = query.text
+    return public_text(text)
+
+
+def public_text(text: str) -> str:
+    """A shipped query as users read it: without its ``#+`` header and the developers' notes (whole
+    comment lines: how it was measured, why it is written so). A ``#`` inside a line (an IRI) stays."""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_TERMS = sparql_prefixes() + """
+SELECT DISTINCT ?term ?kind WHERE {
+  VALUES (?type ?kind) { (owl:Class "class") (rdfs:Class "class") (owl:ObjectProperty "property")
+                         (owl:DatatypeProperty "property") (rdf:Property "property") }
+  ?term a ?type .
+  FILTER(isIRI(?term))
+} ORDER BY ?term"""
+
+
+def vocabulary_terms(stores: Stores) -> dict[str, list[str]]:
+    """The classes and properties of the service's own vocabulary, for the editor's completion
+    (the editor asks no outside service)."""
+    terms: dict[str, list[str]] = {"class": [], "property": []}
+    for row in stores.query_public(_TERMS).values():
+        terms[row["kind"]].append(row["term"])
+    return terms
