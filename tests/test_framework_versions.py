@@ -194,6 +194,9 @@ def test_publish_through_the_api(demo_copy):
         r = client.put("/communities/birchenmere/data", content=extra.encode(),
                        headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"})
         assert r.status_code in (200, 201), r.text
+        # the upload history names the version each upload was judged under
+        kept = client.get("/communities/birchenmere/history", headers={"Authorization": f"Bearer {token}"}).json()
+        assert [v["framework_version"] for v in kept["versions"]][-2:] == ["1.0", "1.1"], kept
         rows = client.get("/sparql", params={"query": FINDINGS_BY_CRITERION.replace(
             "lcc:community ?x", "lcc:community <https://w3id.org/lcc/communities/birchenmere>")}).json()
         found = {b["c"]["value"][len(CRITERIA):] for b in rows["results"]["bindings"]}
