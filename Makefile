@@ -11,11 +11,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+# the pages' front-end libraries from the npm registry (package-lock.json); Node from PyPI when the machine has none
+ASSETS := node_modules/.package-lock.json
+
+$(ASSETS): $(BIN)/python package.json package-lock.json hatch_build.py
+	$(BIN)/python hatch_build.py
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(ASSETS)
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml $(ASSETS)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
@@ -33,4 +39,4 @@ test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) $(DATA_DIR) build dist .pytest_cache
+	rm -rf $(VENV) $(DATA_DIR) build dist .pytest_cache node_modules

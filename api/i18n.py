@@ -397,6 +397,12 @@ TEXTS: dict[str, str | Plural] = {
     "sparql.rows": "Rows: {n}",
     "sparql.csv": "Download as CSV",
     "sparql.noscript": "Without JavaScript the form sends the query and the browser shows the raw answer.",
+    "sparql.editor": "SPARQL editor: {complete} completes a prefix, class or property; {run} runs the query.",
+    "sparql.chart": "Chart",
+    "sparql.table": "Table",
+    "sparql.no_chart": "A chart needs a column of numbers.",
+    "sparql.label_column": "Labels",
+    "sparql.value_column": "Values",
     # errors
     "error.title": "Something went wrong",
     "error.400": "The request could not be understood",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 
 from lcc_graph.views.criteria import list_criteria
 from lcc_graph.views.overview import service_counts
@@ -27,3 +29,10 @@ def home(request: Request, stores: StoresDep, lang: LangDep) -> Response:
         counts = service_counts(stores, items, queries=len(catalogue) if catalogue is not None else 0)
         return render(request, "home.html", lang, nav="home", criteria=items, links=links, counts=counts)
     return JSONResponse({"service": "lcc-graph", "criteria": len(items), "links": links})
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """The icon browsers ask for by this name: the service's SVG icon."""
+    return FileResponse(Path(__file__).resolve().parents[1] / "static" / "favicon.svg", media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
