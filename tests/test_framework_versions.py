@@ -341,3 +341,13 @@ def test_a_proposal_drafted_and_published_from_the_command_line(demo_copy, tmp_p
         assert one["status"] == "accepted" and one["version"]["label"] == "1.1"
     finally:
         stores.close()
+
+
+def test_published_but_not_yet_judged_again_says_so(client):
+    """With ?assess=false the results stay those of 1.0 until `lcc assess`: the assessment says
+    which version judged it and which is current."""
+    r = client.post("/framework/versions?assess=false", content=V11.read_bytes(), headers={**TURTLE, **ADMIN})
+    assert r.status_code == 201 and "assessed" not in r.json()
+    a = client.get("/communities/birchenmere/assessment").json()
+    assert a["framework_version"] == V10_IRI and a["framework_current"] == V11_IRI
+    assert a["framework_change"] is None

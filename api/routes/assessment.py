@@ -45,7 +45,8 @@ router = APIRouter(tags=["communities"])
                 "metrics": [{"metric": "ei-index-sector", "label": "E-I index of sector mixing", "value": 0.6,
                              "change": None}],
                 "plan": "https://w3id.org/lcc/plans/theil-sen-resources",
-                "framework_version": "https://w3id.org/lcc/framework/versions/1.0"}},
+                "framework_version": "https://w3id.org/lcc/criteria/",
+                "framework_current": "https://w3id.org/lcc/criteria/", "framework_change": None}},
                 "text/html": {}}},
                 404: {"description": "no such community"}})
 def community_assessment(

@@ -145,7 +145,9 @@ def assessment(stores: Stores, community_id: str, lang: str = "en", catalogue: C
         "resources": _resources(stores, me, community_iri(community_id), lang),
         "metrics": community_metrics(kept, current, metric_labels(stores, lang)),
         "plan": expected.PLAN,
-        "framework_version": framework_version(stores),
+        # the version the stored results were judged under (the current one once `lcc assess` ran)
+        "framework_version": (kept[current].framework_version if current in kept else None) or framework_version(stores),
+        "framework_current": framework_version(stores),
         "note": "Indicators are read against the community's own resources; peers are the communities nearest "
                 "in size and resources per inhabitant, shown as percentile bands, never as a ranking.",
     }
