@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from lcc_graph.catalogue import Catalogue, NamedQuery
 from lcc_graph.errors import QueryError
+from lcc_graph.views.sparql_examples import editor_text
 
 from ..negotiation import choose
 from ..pages import render
@@ -77,9 +78,7 @@ def run_named(request: Request, query: NamedQuery) -> Response:
         raise QueryError(f"limit is 1 to {MAX_LIMIT}, offset 0 or more", parameter="limit")
     media = choose(request, ["application/json", "text/csv", "text/html"])
     if media == "text/html" and not values and any(p.required for p in query.params.values()):
-        from ..deps import get_lang
-        return render(request, "query.html", get_lang(request), query=describe(query), result=None, values={},
-                      headers={})
+        return _page(request, query, None, {}, {})
     result = query.run(stores, values)
     if result.kind == "boolean":
         return JSONResponse({"query": query.id, "boolean": result.boolean})
@@ -103,10 +102,22 @@ def run_named(request: Request, query: NamedQuery) -> Response:
     body = {"query": query.id, "params": {k: v for k, v in values.items()}, "total": total, "limit": limit,
             "offset": offset, "variables": variables, "rows": page}
     if media == "text/html":
-        from ..deps import get_lang
-        return render(request, "query.html", get_lang(request), query=describe(query), result=body,
-                      values=values, headers=headers)
+        return _page(request, query, body, values, headers, rows=result.rows()[offset:offset + limit])
     return JSONResponse(body, headers=headers)
+
+
+def _page(request: Request, query: NamedQuery, body: dict | None, values: dict[str, str], headers: dict[str, str],
+          rows: list | None = None) -> Response:
+    """A named query's page: its form (a control fitting each parameter) and the page of results for reading."""
+    from ..deps import get_lang
+    from ..query_view import parameter_controls, result_cells
+
+    lang = get_lang(request)
+    stores = request.app.state.stores
+    cells = result_cells(stores, rows or [], body["variables"], lang) if body else []
+    return render(request, "query.html", lang, query=describe(query), result=body, values=values, headers=headers,
+                  controls=parameter_controls(stores, query, lang), cells=cells,
+                  sparql_text=editor_text(query, values))
 
 
 def _endpoint(query: NamedQuery) -> Callable[[Request], Response]:
