@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from .charts import sparkline
 from .drawing import label_layout
@@ -43,3 +47,20 @@ def install(env) -> None:
     env.filters.setdefault("label_layout", label_layout)
     env.globals.setdefault("report_page", report_page)
     env.globals.setdefault("sparkline", sparkline)
+    env.filters.setdefault("link_paths", link_paths)
+
+
+_PATH = re.compile(r"(?<![\w/.:])/(?:communities|criteria|queries|sparql|framework|upload|docs)(?:/[a-z0-9-]+)*(?![\w/])")
+
+
+@pass_context
+def link_paths(context, text: str) -> Markup:
+    """A message with the service's paths in it (``see /communities``) as links to them, in the page's language."""
+    lang = context.get("lang") or "en"
+    out, last = [], 0
+    for m in _PATH.finditer(text or ""):
+        href = f"{m.group(0)}?{urlencode({'lang': lang})}"
+        out += [escape(text[last:m.start()]), Markup('<a href="{}" dir="ltr">{}</a>').format(href, m.group(0))]
+        last = m.end()
+    out.append(escape((text or "")[last:]))
+    return Markup("").join(out)

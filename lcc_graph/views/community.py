@@ -57,6 +57,18 @@ def values_block(var: str, terms: Iterable[str]) -> str:
     return f"VALUES ?{var} {{ {' '.join(terms)} }}"
 
 
+def _held_only(stores: Stores, refs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """References to communities, with an ``id`` (what pages link by) only for those the store holds:
+    a partner community elsewhere, named but never registered, is shown, not linked to a 404."""
+    ids = [r["iri"] for r in refs if "id" in r]
+    if not ids:
+        return refs
+    held_q = ("SELECT ?c WHERE { VALUES ?c { " + " ".join(f"<{i}>" for i in ids)
+              + " } ?c a <https://w3id.org/lcc#Community> }")
+    held = {row["c"].value for row in stores.query_public(held_q).rows()}
+    return [r if "id" not in r or r["iri"] in held else {k: v for k, v in r.items() if k != "id"} for r in refs]
+
+
 def community_id_of(iri: str) -> str | None:
     """The slug of a community IRI, or None for any other IRI."""
     if not iri.startswith(COMMUNITIES):
@@ -595,8 +607,8 @@ def get_community(stores: Stores, community_id: str, lang: str = "en") -> dict[s
         "labels": labels,
         "population": _int(g.one(iri, "population")),
         "stage": g.ref1(iri, "stage"),
-        "partOf": g.refs(iri, "partOf"),
-        "collaboratesWith": g.refs(iri, "collaboratesWith"),
+        "partOf": _held_only(stores, g.refs(iri, "partOf")),
+        "collaboratesWith": _held_only(stores, g.refs(iri, "collaboratesWith")),
         "counts": counts,
         "partners": partners,
         "partnerships": _partnerships(g, sectors_of),
