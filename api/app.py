@@ -19,11 +19,9 @@ from lcc_graph.catalogue import load_catalogue
 from lcc_graph.framework import install_framework
 from lcc_graph.indicators import upgrade_assessments
 from lcc_graph.uploads import reconcile
-from lcc_graph.errors import StoreError
-from lcc_graph.namespaces import GRAPHS
 from lcc_graph.sandbox import upload_sandbox
-from lcc_graph.store.remote import RemoteStore
-from lcc_graph.store.stores import Stores, open_remote_stores, open_stores
+from lcc_graph.store.config import StoreConfig, open_configured
+from lcc_graph.store.stores import Stores
 from lcc_graph.store.workers import ReadLimits
 
 from .assets import library_dir
@@ -37,15 +35,17 @@ HERE = Path(__file__).resolve().parent
 log = logging.getLogger("lcc.api")
 
 
+def store_config(settings: Settings) -> StoreConfig:
+    """Where the settings put the public and private graphs (lcc_graph.store.config)."""
+    password = settings.remote_password.get_secret_value() if settings.remote_password else None
+    return StoreConfig(settings.data_dir, settings.store, settings.private_store, settings.remote_engine,
+                       settings.remote_query_url, settings.remote_update_url, settings.remote_store_url,
+                       settings.remote_user, password, settings.query_timeout_s)
+
+
 def _open(settings: Settings) -> Stores:
     """The stores the settings ask for: embedded (default) or a remote SPARQL engine."""
-    if settings.store == "embedded":
-        return open_stores(settings.data_dir)
-    if not settings.remote_query_url:
-        raise StoreError("LCC_STORE=remote needs LCC_REMOTE_QUERY_URL (and LCC_REMOTE_UPDATE_URL)")
-    engine = RemoteStore(settings.remote_query_url, settings.remote_update_url, timeout_s=settings.query_timeout_s,
-                         engine=settings.remote_engine, graph_prefix=GRAPHS)
-    return open_remote_stores(settings.data_dir, engine)
+    return open_configured(store_config(settings))
 
 
 def _warm_up(sandbox) -> None:

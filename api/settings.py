@@ -16,9 +16,13 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")
     store: Literal["embedded", "remote"] = "embedded"
+    private_store: Literal["embedded", "remote"] = "embedded"  # remote: tokens and history in the engine too
     remote_engine: Literal["oxigraph", "virtuoso", "generic"] = "oxigraph"
     remote_query_url: str | None = None
     remote_update_url: str | None = None
+    remote_store_url: str | None = None  # the Graph Store Protocol endpoint, where the engine has one
+    remote_user: str | None = None
+    remote_password: SecretStr | None = None
     admin_token: SecretStr | None = None
     query_timeout_s: float = 20.0
     max_query_bytes: int = 20_000

@@ -82,7 +82,7 @@ def create_community(private: EmbeddedStore, community_id: str, label: str) -> N
         raise Conflict(f"community {community_id!r} exists already")
     c = ox.NamedNode(community_iri(community_id))
     g = ox.NamedNode(REGISTRY)
-    private.raw.extend([
+    private.add_quads([
         ox.Quad(c, _TYPE, _COMMUNITY, g),
         ox.Quad(c, _LABEL, ox.Literal(label), g),
         ox.Quad(c, _CREATED, _now(), g),
@@ -100,7 +100,7 @@ def register_many(private: EmbeddedStore, communities: dict[str, str]) -> int:
         c = ox.NamedNode(community_iri(cid))
         quads += [ox.Quad(c, _TYPE, _COMMUNITY, g), ox.Quad(c, _LABEL, ox.Literal(label), g),
                   ox.Quad(c, _CREATED, _now(), g)]
-    private.raw.extend(quads)
+    private.add_quads(quads)
     return len(quads) // 3
 
 
@@ -118,7 +118,7 @@ def issue_token(private: EmbeddedStore, community_id: str) -> IssuedToken:
     secret = secrets.token_urlsafe(32)
     node = ox.NamedNode(f"{PRIVATE}token:{token_id}")
     g = ox.NamedNode(TOKENS)
-    private.raw.extend([
+    private.add_quads([
         ox.Quad(node, _FOR, ox.NamedNode(community_iri(community_id)), g),
         ox.Quad(node, _HASH, ox.Literal(_hash(secret)), g),
         ox.Quad(node, _CREATED, _now(), g),
@@ -131,7 +131,7 @@ def revoke_token(private: EmbeddedStore, community_id: str, token_id: str) -> No
     node = ox.NamedNode(f"{PRIVATE}token:{token_id}") if token_id.isalnum() else None
     g = ox.NamedNode(TOKENS)
     mine = ox.NamedNode(community_iri(community_id))
-    if node is None or ox.Quad(node, _FOR, mine, g) not in private.raw:
+    if node is None or not private.quads(node, _FOR, mine, g.value):
         raise NotFound(f"community {community_id!r} has no token {token_id!r}")
     private.update(f"DELETE WHERE {{ GRAPH {g} {{ {node} ?p ?o }} }}")
 
@@ -144,8 +144,8 @@ def token_community(private: EmbeddedStore, token: str) -> tuple[str, str]:
     token_id, secret = parts[1], parts[2]
     node = ox.NamedNode(f"{PRIVATE}token:{token_id}")
     g = ox.NamedNode(TOKENS)
-    stored = [q.object.value for q in private.raw.quads_for_pattern(node, _HASH, None, g)]
-    owners = [q.object.value for q in private.raw.quads_for_pattern(node, _FOR, None, g)]
+    stored = [q.object.value for q in private.quads(node, _HASH, None, g.value)]
+    owners = [q.object.value for q in private.quads(node, _FOR, None, g.value)]
     if not stored or not owners or not hmac.compare_digest(stored[0], _hash(secret)):
         raise Unauthorized("the token is not valid (revoked, or never issued)")
     return owners[0].rsplit("/", 1)[1], token_id

@@ -76,7 +76,7 @@ def install_framework(stores) -> int:
         stores.replace_graphs(graphs)
     else:
         public.replace_graphs(graphs)
-    materialise(private, graphs_now, versions[-1].label if len(versions) > 1 else None)
+    materialise(stores, graphs_now, versions[-1].label if len(versions) > 1 else None)
     return sum(len(t) for t in graphs.values() if t)
 
 

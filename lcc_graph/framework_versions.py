@@ -527,7 +527,7 @@ def publish(stores, data: bytes, media_type: str = "text/turtle", *,
             graph, triples = proposals.accepted(stores, accepted, version.iri)
             public_graphs[graph] = triples
         stores.replace_graphs(public_graphs)
-        materialise(stores.private, applied.graphs, version.label)
+        materialise(stores, applied.graphs, version.label)
         restart = getattr(stores, "restart_sandbox", None)
         if restart is not None:
             restart()
@@ -536,16 +536,25 @@ def publish(stores, data: bytes, media_type: str = "text/turtle", *,
         diff_graphs(graphs, applied.graphs, previous, version, applied.consequences)
 
 
-def materialise(private, graphs: dict[str, list[ox.Triple]], label: str | None) -> Path | None:
+def _data_dir(stores) -> Path | None:
+    """The data directory of a Stores (or of its embedded private store)."""
+    found = getattr(stores, "data_dir", None)
+    if found is not None:
+        return Path(found)
+    path = getattr(getattr(stores, "private", stores), "path", None)
+    return Path(path).parent if path is not None else None
+
+
+def materialise(stores, graphs: dict[str, list[ox.Triple]], label: str | None) -> Path | None:
     """Write the framework in use as files for the validator and the upload workers, and use them
     (:func:`resources.use_framework_dir`); with no published version, the shipped files are used."""
     from .resources import use_framework_dir
 
-    base = getattr(private, "path", None)
+    base = _data_dir(stores)
     if label is None or base is None:
         use_framework_dir(None)
         return None
-    folder = Path(base).parent / "framework" / f"v{label}"
+    folder = base / "framework" / f"v{label}"
     for graph, triples in graphs.items():
         kind, name = graph[len(GRAPHS):].split("/", 1)
         target = folder / ("ontology" if kind == "framework" else "shapes") / f"{name}.ttl"

@@ -193,7 +193,7 @@ def record_versions(private: EmbeddedStore, new: list[NewVersion], *, token_id: 
                            framework_version, item.finding_count))
     if quads:
         try:
-            private.raw.extend(quads)
+            private.add_quads(quads)
         except OSError as exc:
             raise StoreError(f"could not record the version: {exc}") from exc
     return out
@@ -201,7 +201,7 @@ def record_versions(private: EmbeddedStore, new: list[NewVersion], *, token_id: 
 
 def _drop_stale(private: EmbeddedStore, graphs: list[str]) -> None:
     """Drop version graphs that no record names (left by a discarded version or a crash)."""
-    stale = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs if private.raw.contains_named_graph(ox.NamedNode(g))]
+    stale = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs if private.has_graph(g)]
     if stale:
         private.update(" ;\n".join(stale))
 
@@ -219,6 +219,9 @@ def load_version_graphs(private: EmbeddedStore, graphs: dict[str, list[ox.Triple
     if quads:
         data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
         try:
+            if not hasattr(private, "raw"):  # a remote engine: one update request
+                private.add_quads(quads)
+                return
             private.raw.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
         except OSError as exc:
             raise StoreError(f"could not record the versions: {exc}") from exc

@@ -59,6 +59,8 @@ class ReadQuery:
 
     form: str
     has_dataset: bool  # FROM / FROM NAMED: the query names its own (local) graphs
+    from_default: tuple[str, ...] = ()  # the FROM graphs written as full IRIs
+    from_named: tuple[str, ...] = ()  # the FROM NAMED graphs written as full IRIs
 
 
 def check_read_query(text: str, limits: QueryLimits = QueryLimits()) -> ReadQuery:
@@ -83,10 +85,18 @@ def check_read_query(text: str, limits: QueryLimits = QueryLimits()) -> ReadQuer
         raise QueryError("the query nests too deeply to parse") from exc
     form = "SELECT"
     has_dataset = False
+    default: list[str] = []
+    named: list[str] = []
     for comp in _walk(parsed):
         if comp.name == "ServiceGraphPattern":
             raise QueryError("SERVICE is not allowed: this endpoint never calls other endpoints")
         if comp.name in ("SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery"):
             form = comp.name[: -len("Query")].upper()
-            has_dataset = has_dataset or bool(dict.get(comp, "datasetClause"))
-    return ReadQuery(form, has_dataset)
+            clauses = dict.get(comp, "datasetClause") or []
+            has_dataset = has_dataset or bool(clauses)
+            for clause in clauses:
+                for key, into in (("default", default), ("named", named)):
+                    iri = dict.get(clause, key)
+                    if iri is not None and type(iri).__name__ == "URIRef":
+                        into.append(str(iri))
+    return ReadQuery(form, has_dataset, tuple(default), tuple(named))

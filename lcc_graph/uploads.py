@@ -32,6 +32,7 @@ from .namespaces import LCC, RDF, RDFS, community_base, community_graph, communi
 from .ownership import check_not_taken, check_ownership
 from .rdf_input import DEFAULT_MAX_TRIPLES, normalise_media_type, parse_rdf
 from .sandbox import Sandbox
+from .store.lease import engine_lease
 from .store.stores import Stores
 
 CHECK_UPLOAD = "lcc_graph.uploads:check_upload"
@@ -216,7 +217,8 @@ def commit(stores: Stores, prepared: Prepared, token_id: str) -> Accepted:
     answer is that version, ``unchanged`` (a client retrying an upload whose answer it lost).
     """
     cid = prepared.community_id
-    with stores.write_lock:
+    # instances sharing one engine number a community's versions one at a time (store/lease.py)
+    with engine_lease(stores.private, f"communities/{cid}"), stores.write_lock:
         if prepared.framework is not None and framework_version(stores.public) != prepared.framework:
             raise Busy("a new framework version was published while the upload was being checked: "
                        "send it again to have it judged under the new version")

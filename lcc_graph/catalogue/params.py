@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from ..namespaces import XSD
+from ..namespaces import COMMUNITIES, SLUG_RE, XSD
 
 PARAM_TYPES = ("iri", "literal", "integer", "decimal", "boolean", "date")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
@@ -40,6 +40,8 @@ class Param:
         text = str(value)
         if len(text) > _MAX_LENGTH:
             raise ParamError(f"parameter {self.name}: the value is longer than {_MAX_LENGTH} characters")
+        if self.type == "iri" and self.name == "community" and SLUG_RE.fullmatch(text.strip()):
+            text = COMMUNITIES + text.strip()  # a community by its id, as the API paths and the CLI name it
         try:
             return _CONVERTERS[self.type](text.strip() if self.type != "literal" else text)
         except ValueError as exc:

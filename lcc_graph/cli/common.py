@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from ..errors import LccError
-from ..store.stores import Stores, open_stores
+from ..store.stores import Stores
 
 console = Console(stderr=True)
 
@@ -30,11 +30,18 @@ def fail(message: str, code: int = 1) -> None:
 
 @contextmanager
 def stores_at(data_dir: Path) -> Iterator[Stores]:
-    """Open the stores, turning a held lock into one clear line."""
+    """Open the stores the environment configures (``LCC_STORE``, ``LCC_PRIVATE_STORE``,
+    ``LCC_REMOTE_*``: the same as ``lcc serve`` reads; lcc_graph.store.config), turning a held lock
+    or an unreachable engine into one clear line."""
+    from ..store.config import StoreConfig, open_configured
+
     try:
-        stores = open_stores(data_dir)
+        config = StoreConfig.from_env(data_dir)
+        stores = open_configured(config)
+        if config.store == "remote":
+            stores.public.graphs()  # reachable, or one clear line now rather than a trace later
     except LccError as exc:
-        fail(exc.message)
+        fail(f"{exc.message}")
     try:
         yield stores
     finally:

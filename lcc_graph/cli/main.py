@@ -14,6 +14,7 @@ from ..errors import LccError, ParseError
 from ..framework import install_framework
 from ..namespaces import check_slug
 from ..sparql_guard import check_read_query
+from ..store.config import StoreConfig
 from .common import DEFAULT_DATA_DIR, DataDir, console, env_data_dir, fail, stores_at
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
@@ -60,7 +61,7 @@ def demo(
         return
     with stores_at(data_dir) as stores:
         if if_empty and community_ids(stores.public):
-            console.print(f"the store at {data_dir} already holds communities; left as it is")
+            console.print(f"{StoreConfig.from_env(data_dir).describe()} already holds communities; left as it is")
             return
         with _progress() as progress:
             def step(name: str, total: int):
@@ -68,7 +69,8 @@ def demo(
                 return lambda n: progress.advance(task, n)
 
             built = build_demo_store(stores, communities, seed, step=step)
-        console.print(f"loaded {communities} communities, {built['triples']} triples, into {data_dir}; "
+        console.print(f"loaded {communities} communities, {built['triples']} triples, into "
+                      f"{StoreConfig.from_env(data_dir).describe()}; "
                       f"{built['findings']} criteria findings")
 
 
@@ -198,11 +200,23 @@ def export(
     if fmt is None:
         fail(f"unknown format {format!r}: use nquads or trig", code=2)
     with stores_at(data_dir) as stores:
+        public = stores.public
+        if hasattr(public, "raw"):
+            if output is None:
+                public.raw.dump(sys.stdout.buffer, format=fmt)
+            else:
+                public.raw.dump(str(output), format=fmt)
+                console.print(f"wrote {len(public.raw)} quads to {output}")
+            return
+        # a remote engine: graph by graph (only the public ones: the engine's other graphs are not ours)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)) for g in public.graphs()
+                 for t in public.get_graph(g)]
+        data = ox.serialize(quads, format=fmt) or b""
         if output is None:
-            stores.public.raw.dump(sys.stdout.buffer, format=fmt)
+            sys.stdout.buffer.write(data)
         else:
-            stores.public.raw.dump(str(output), format=fmt)
-            console.print(f"wrote {len(stores.public.raw)} quads to {output}")
+            output.write_bytes(data)
+            console.print(f"wrote {len(quads)} quads to {output}")
 
 
 token_app = typer.Typer(help="Community tokens (stored hashed; shown once).", no_args_is_help=True)

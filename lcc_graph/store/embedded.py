@@ -133,6 +133,19 @@ class EmbeddedStore:
         if parts:
             self.update(" ;\n".join(parts))
 
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one transaction (no SPARQL text)."""
+        self._store.extend(list(quads))
+
+    def quads(self, subject=None, predicate=None, obj=None, graph: str | None = None) -> list[ox.Quad]:
+        """The quads matching a pattern (None: any), in one named graph when ``graph`` is given."""
+        g = ox.NamedNode(graph) if graph is not None else None
+        return list(self._store.quads_for_pattern(subject, predicate, obj, g))
+
+    def has_graph(self, graph: str) -> bool:
+        """Whether the named graph exists."""
+        return self._store.contains_named_graph(ox.NamedNode(graph))
+
     def bulk_add(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Add triples to a graph without a transaction (initial loads only)."""
         g = ox.NamedNode(graph)

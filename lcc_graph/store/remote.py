@@ -473,6 +473,46 @@ class RemoteStore:
         if ops:
             self.update(" ;\n".join(ops))
 
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads (one update request), grouped by graph."""
+        by_graph: dict[str, list[ox.Triple]] = {}
+        for q in quads:
+            if not isinstance(q.graph_name, ox.NamedNode):
+                raise StoreError("lcc-graph writes named graphs only")
+            by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+        ops = []
+        plain = [block for g, ts in by_graph.items() for block in self._blocks(g, [t for t in ts if not _has_blank(t)])]
+        if plain:
+            ops.append("INSERT DATA {\n" + "\n".join(plain) + "\n}")
+        for g, ts in by_graph.items():
+            blank = [t for t in ts if _has_blank(t)]
+            if blank:
+                body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in blank)
+                ops.append(f"INSERT {{ GRAPH {ox.NamedNode(g)} {{\n{body}\n}} }} WHERE {{}}")
+        if ops:
+            self.update(" ;\n".join(ops))
+
+    def quads(self, subject=None, predicate=None, obj=None, graph: str | None = None) -> list[ox.Quad]:
+        """The quads matching a pattern (None: any) in one named graph (``graph`` is required here:
+        an engine's graphs are not all ours)."""
+        if graph is None:
+            raise StoreError("a remote pattern read names its graph")
+        terms = [subject or ox.Variable("s"), predicate or ox.Variable("p"), obj or ox.Variable("o")]
+        sparql = (f"SELECT ?s ?p ?o WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} "
+                  + " ".join(f"VALUES ?{v} {{ {t} }}" for v, t in zip("spo", terms) if not isinstance(t, ox.Variable))
+                  + " }")
+        g = ox.NamedNode(graph)
+        out = []
+        for row in self._run_query(sparql, {"query": sparql}, "SELECT").rows():
+            s, p, o = (row.get(v) or t for v, t in zip("spo", terms))
+            out.append(ox.Quad(s, p, o, g))
+        return out
+
+    def has_graph(self, graph: str) -> bool:
+        """Whether the named graph holds anything."""
+        sparql = f"ASK {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
+        return bool(self._run_query(sparql, {"query": sparql}, "ASK").boolean)
+
     # --- graphs ---------------------------------------------------------------------------
 
     def _graph_filter(self, var: str = "?g") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,10 +11,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..sandbox import Sandbox, upload_sandbox
-from ..sparql_guard import QueryLimits, check_query_text, check_read_query
+from ..sparql_guard import QueryLimits, ReadQuery, check_query_text, check_read_query
 from .base import QueryResult, Term
 from .embedded import EmbeddedStore
 from .workers import QueryPool, ReadLimits
+
+
+# a query that may read named graphs (GRAPH) or name its dataset (FROM, FROM NAMED): on a remote
+# engine it is given the public named graphs explicitly
+_NAMES_GRAPHS = re.compile(r"\b(GRAPH|FROM)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -29,6 +35,7 @@ class Stores:
     private: EmbeddedStore
     pool: QueryPool | None = None
     write_lock: threading.RLock = field(default_factory=threading.RLock)
+    data_dir: Path | None = None  # where files that go with the stores live (the framework in use)
     _sandbox: Sandbox | None = field(default=None, repr=False)
     _sandbox_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -87,8 +94,31 @@ class Stores:
             return self.pool.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
                                    timeout_s=timeout_s, query_dataset=query_dataset, substitutions=substitutions,
                                    cache=cache)
+        if not isinstance(self.public, EmbeddedStore):
+            default_graph, named_graphs = self._public_dataset(sparql, default_graph, named_graphs)
+            return self.public.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
+                                     union=default_graph is None)
         return self.public.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
                                  union=default_graph is None and not query_dataset, substitutions=substitutions)
+
+    def _public_dataset(self, sparql: str, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None,
+                        checked: ReadQuery | None = None) -> tuple[list[str] | None, list[str] | None]:
+        """The dataset a read on a remote engine is given, always within the public graphs: the
+        engine holds other graphs (the private ones, with LCC_PRIVATE_STORE=remote), and a query's
+        own FROM, FROM NAMED or GRAPH would otherwise reach them. The protocol's dataset wins over
+        the query's (SPARQL 1.1 Protocol, 2.1.4), so the query's FROM graphs are sent as the
+        protocol's, those that are public; the default graph is every public graph otherwise (None:
+        the store lists them)."""
+        if checked is not None and checked.has_dataset and default_graph is None and named_graphs is None:
+            public = set(self.public.graphs())
+            return ([g for g in checked.from_default if g in public], [g for g in checked.from_named if g in public])
+        if default_graph is None and named_graphs is None and not _NAMES_GRAPHS.search(sparql):
+            return None, None
+        public = set(self.public.graphs())
+        keep = (lambda graphs: [g for g in graphs if g in public])
+        default = keep(default_graph) if default_graph is not None else None
+        named = keep(named_graphs) if named_graphs is not None else sorted(public)
+        return default, named
 
     def query_untrusted(
         self,
@@ -111,8 +141,13 @@ class Stores:
             return self.pool.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
                                    check=(limits.max_bytes, limits.max_depth), media=media)
         checked = check_read_query(sparql, limits)
-        result = self.query_public(sparql, default_graph=default_graph, named_graphs=named_graphs,
-                                   query_dataset=checked.has_dataset and default_graph is None and named_graphs is None)
+        if not isinstance(self.public, EmbeddedStore):
+            default_graph, named_graphs = self._public_dataset(sparql, default_graph, named_graphs, checked)
+            result = self.public.query(sparql, default_graph=default_graph, named_graphs=named_graphs,
+                                       union=default_graph is None)
+        else:
+            result = self.query_public(sparql, default_graph=default_graph, named_graphs=named_graphs,
+                                       query_dataset=checked.has_dataset and default_graph is None and named_graphs is None)
         wanted = media.get(result.kind)
         return QueryResult(result.kind, result.serialize(wanted), wanted) if wanted else result
 
@@ -164,7 +199,7 @@ def open_remote_stores(data_dir: str | Path, public) -> Stores:
 
     Reads then go straight to the engine, bounded by its own timeout and the client's.
     """
-    return Stores(public=public, private=EmbeddedStore(Path(data_dir) / "private"))
+    return Stores(public=public, private=EmbeddedStore(Path(data_dir) / "private"), data_dir=Path(data_dir))
 
 
 def open_stores(data_dir: str | Path) -> Stores:
@@ -176,7 +211,7 @@ def open_stores(data_dir: str | Path) -> Stores:
     except Exception:
         public.close()
         raise
-    return Stores(public=public, private=private)
+    return Stores(public=public, private=private, data_dir=data_dir)
 
 
 def patch_or_replace(store, changes: Mapping[str, tuple[Iterable[ox.Triple], Iterable[ox.Triple]]]) -> None:
