@@ -61,6 +61,7 @@ class ReadQuery:
     has_dataset: bool  # FROM / FROM NAMED: the query names its own (local) graphs
     from_default: tuple[str, ...] = ()  # the FROM graphs written as full IRIs
     from_named: tuple[str, ...] = ()  # the FROM NAMED graphs written as full IRIs
+    from_unresolved: int = 0  # FROM / FROM NAMED clauses written otherwise (prefixed names)
 
 
 def check_read_query(text: str, limits: QueryLimits = QueryLimits()) -> ReadQuery:
@@ -87,6 +88,7 @@ def check_read_query(text: str, limits: QueryLimits = QueryLimits()) -> ReadQuer
     has_dataset = False
     default: list[str] = []
     named: list[str] = []
+    unresolved = 0
     for comp in _walk(parsed):
         if comp.name == "ServiceGraphPattern":
             raise QueryError("SERVICE is not allowed: this endpoint never calls other endpoints")
@@ -99,4 +101,6 @@ def check_read_query(text: str, limits: QueryLimits = QueryLimits()) -> ReadQuer
                     iri = dict.get(clause, key)
                     if iri is not None and type(iri).__name__ == "URIRef":
                         into.append(str(iri))
-    return ReadQuery(form, has_dataset, tuple(default), tuple(named))
+                    elif iri is not None:
+                        unresolved += 1
+    return ReadQuery(form, has_dataset, tuple(default), tuple(named), unresolved)

@@ -78,6 +78,10 @@ _TIMEOUT_MARKERS = ("operation has been cancelled", "s1t00", "s1tat", "timed out
                     "hy008", "killed by sqlcancel")
 
 
+# a query that can read named graphs
+_NAMES_GRAPHS = re.compile(r"\bGRAPH\b", re.IGNORECASE)
+
+
 def query_form(sparql: str) -> str | None:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (upper case), or None if unclear."""
     m = _FORM.match(sparql)
@@ -378,6 +382,9 @@ class RemoteStore:
                 form["default-graph-uri"] = self._iris(self.graphs())
         if named_graphs is not None:
             form["named-graph-uri"] = self._iris(named_graphs)
+        elif self.graph_prefix is not None and _NAMES_GRAPHS.search(sparql):
+            # the engine's other graphs (another prefix's, e.g. the private ones) stay out of GRAPH ?g
+            form["named-graph-uri"] = self._iris(self.graphs())
         if self.engine_timeout_ms > 0 and self.engine == "virtuoso":
             form["timeout"] = str(self.engine_timeout_ms)
         return self._run_query(sparql, form, query_form(sparql))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import QueryError
 from ..sandbox import Sandbox, upload_sandbox
 from ..sparql_guard import QueryLimits, ReadQuery, check_query_text, check_read_query
 from .base import QueryResult, Term
@@ -110,8 +111,14 @@ class Stores:
         protocol's, those that are public; the default graph is every public graph otherwise (None:
         the store lists them)."""
         if checked is not None and checked.has_dataset and default_graph is None and named_graphs is None:
+            # some engines (Virtuoso) let a query's FROM win over the protocol's dataset: a FROM
+            # must name public graphs only, written out in full
             public = set(self.public.graphs())
-            return ([g for g in checked.from_default if g in public], [g for g in checked.from_named if g in public])
+            outside = [g for g in (*checked.from_default, *checked.from_named) if g not in public]
+            if outside or checked.from_unresolved:
+                raise QueryError("FROM and FROM NAMED may name only public graphs (GET /graphs lists them), "
+                                 "written as full IRIs" + (f": {outside[0]} is not one" if outside else ""))
+            return list(checked.from_default), list(checked.from_named)
         if default_graph is None and named_graphs is None and not _NAMES_GRAPHS.search(sparql):
             return None, None
         public = set(self.public.graphs())
