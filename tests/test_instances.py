@@ -204,3 +204,59 @@ def test_two_instances_share_everything_through_the_engine(kind, tmp_path):
                 time.sleep(0.3)
             rows = client.get("/queries/cross-sector-partnerships", params={"community": "harbour"}).json()["rows"]
             assert len(rows) == expected
+
+
+def test_every_command_works_on_the_configured_engine(tmp_path):
+    """LCC_STORE=remote is honoured by demo, token, assess, export and validate --against-store:
+    the engine holds what they wrote, and the data directory holds no store of its own."""
+    from lcc_graph.store.remote import RemoteStore
+
+    with engine("oxigraph", tmp_path / "engine") as srv:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LCC_") and not k.lower().endswith("_proxy")}
+        env.update(srv.env, LCC_STORE="remote", LCC_PRIVATE_STORE="remote", LCC_DATA_DIR=str(tmp_path / "data"))
+
+        def lcc(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run([sys.executable, "-m", "lcc_graph.cli", *args], capture_output=True, text=True,
+                                  env=env, timeout=300)
+
+        demo = lcc("demo", "-n", "3")
+        assert demo.returncode == 0, demo.stderr
+        assert "into the oxigraph engine at" in demo.stderr
+        public = RemoteStore(srv.env["LCC_REMOTE_QUERY_URL"], srv.env["LCC_REMOTE_UPDATE_URL"],
+                             graph_prefix="https://w3id.org/lcc/graphs/")
+        data = [g for g in public.graphs() if g.endswith("/data")]
+        assert len(data) == 3
+        assert not (tmp_path / "data" / "public").exists() and not (tmp_path / "data" / "private").exists()
+        again = lcc("demo", "-n", "3", "--if-empty")
+        assert again.returncode == 0 and "already holds communities" in again.stderr
+        cid = data[0].split("/communities/")[1].split("/")[0]
+        token = lcc("token", "create", "-c", cid)
+        assert token.returncode == 0 and token.stdout.startswith("lcc_"), token.stderr
+        assessed = lcc("assess")
+        assert assessed.returncode == 0 and "assessed 3 communities" in assessed.stderr, assessed.stderr
+        exported = lcc("export")
+        assert exported.returncode == 0 and f"/communities/{cid}/data>" in exported.stdout
+        assert "urn:lcc:private:" not in exported.stdout
+        # a hall another community's data describes (lcc load, on the engine), described in an
+        # upload of this one: only the check against the store can see it
+        other = next(g for g in data if cid not in g).split("/communities/")[1].split("/")[0]
+        hall = ('<http://example.org/halls/1> a <https://w3id.org/lcc#Resource> ; <http://www.w3.org/2000/01/rdf-schema#label>'
+                ' "Town hall"@en ; <https://w3id.org/lcc#community> <../{c}> .\n')
+        theirs = tmp_path / "theirs.ttl"
+        theirs.write_text(public_text(public, other) + hall.format(c=other))
+        loaded = lcc("load", str(theirs), "-c", other)
+        assert loaded.returncode == 0, loaded.stderr
+        upload = tmp_path / "mine.ttl"
+        upload.write_text(public_text(public, cid) + hall.format(c=cid))
+        alone = lcc("validate", str(upload), "-c", cid)
+        assert alone.returncode == 0, alone.stdout + alone.stderr
+        checked = lcc("validate", str(upload), "-c", cid, "--against-store")
+        assert checked.returncode == 1 and "already described by community" in checked.stderr, checked.stderr
+
+
+def public_text(public, cid: str) -> str:
+    """A community's stored data as N-Triples text."""
+    import pyoxigraph as ox
+
+    return (ox.serialize(public.get_graph(f"https://w3id.org/lcc/graphs/communities/{cid}/data"),
+                         format=ox.RdfFormat.N_TRIPLES) or b"").decode()

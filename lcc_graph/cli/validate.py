@@ -210,13 +210,23 @@ def validate_command(
         typer.Option("--lang", help="language of the text report: en, he or ar (default: from LANGUAGE, LC_ALL, "
                                     "LC_MESSAGES or LANG, else en)"),
     ] = None,
+    against_store: Annotated[
+        bool,
+        typer.Option("--against-store", help="also check, read-only, against the configured store (LCC_STORE, "
+                                             "--data-dir): the framework version in use there, and that no other "
+                                             "community's data describes these resources (needs --community)"),
+    ] = False,
+    data_dir: Annotated[Path, typer.Option("--data-dir", envvar="LCC_DATA_DIR", help="where the stores live "
+                                           "(with --against-store)")] = Path("data"),
 ) -> None:
     """Validate FILE against the structure and criteria shapes; nothing is stored.
 
     With --community, FILE gets exactly the checks `lcc load` gives it, through the same library
     function (uploads.check_upload, in a sandbox process): parsing, the ownership rules, the
     checksum and both shape sets. The one check it cannot make is whether another community's
-    stored data already describes the same resources: it never opens the store.
+    stored data already describes the same resources: it never opens the store, unless
+    --against-store asks it to (read-only; the store configured as for `lcc serve`, embedded or
+    remote), which also validates under the framework version published there.
 
     A spreadsheet (.xlsx, or a .zip of CSV files) needs --community; every problem and finding
     then names its sheet, row, column and cell value.
@@ -250,19 +260,33 @@ def validate_command(
         _unreadable(f"{file}: {exc.message}")
     except OSError as exc:
         _unreadable(f"cannot read {file}: {exc.strerror}")
+    if against_store and community is None:
+        _unreadable("--against-store needs --community: whose resources to check")
+    stores = _open_for_check(data_dir) if against_store else None
     try:
         with upload_sandbox() as sandbox:
             checked = sandbox.run(CHECK_UPLOAD, data, media, community, community,
                                   check_owner=community is not None, engine=engine.value)
+        if stores is not None:
+            import pyoxigraph as ox
+
+            from ..ownership import check_not_taken
+
+            triples = [q.triple for q in ox.parse(checked["triples"], format=ox.RdfFormat.N_TRIPLES)]
+            check_not_taken(stores.public, list({t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}),
+                            community)
     except OwnershipError as exc:
         typer.echo(f"error: {exc.message}", err=True)  # as `lcc load` words it
         raise typer.Exit(EXIT_REJECTED) from None
     except LccError as exc:
         _unreadable(f"{file}: {exc.message}")
+    finally:
+        if stores is not None:
+            stores.close()
     report = checked["report"]
     if output_format is OutputFormat.json:
         out = report.to_json()
-        if community is not None:
+        if community is not None and not against_store:
             out["not_checked"] = [NOT_CHECKED]
         typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
     elif output_format is OutputFormat.ttl:
@@ -271,10 +295,26 @@ def validate_command(
         typer.echo(report.to_jsonld())
     else:
         typer.echo(report_text(report, lang), nl=False)
-        if community is not None:
+        if community is not None and not against_store:
             tr = translations(lang)
             typer.echo("\n" + tr.gettext("Not checked here: {what}.").format(what=tr.gettext(NOT_CHECKED)))
     raise typer.Exit(EXIT_ACCEPTED if report.conforms else EXIT_REJECTED)
+
+
+def _open_for_check(data_dir: Path):
+    """The configured stores, with the framework version published there in use (its files
+    written under the data directory, as the service writes them; nothing in the stores changes)."""
+    from ..errors import LccError
+    from ..framework_versions import effective_framework, materialise
+    from ..store.config import StoreConfig, open_configured
+
+    try:
+        stores = open_configured(StoreConfig.from_env(data_dir))
+        graphs, versions = effective_framework(stores.private)
+        materialise(stores, graphs, versions[-1].label if len(versions) > 1 else None)
+    except LccError as exc:
+        _unreadable(exc.message)
+    return stores
 
 
 def register(app: typer.Typer) -> None:
