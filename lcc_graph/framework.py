@@ -77,7 +77,34 @@ def install_framework(stores) -> int:
     else:
         public.replace_graphs(graphs)
     materialise(stores, graphs_now, versions[-1].label if len(versions) > 1 else None)
+    _in_use["iri"] = versions[-1].iri if versions else None
     return sum(len(t) for t in graphs.values() if t)
+
+
+_in_use: dict[str, str | None] = {"iri": None}  # the version whose files this process validates with
+
+
+def follow_published(stores) -> None:
+    """Validate with the version the store says is current: another instance over the same engine
+    may have published one since this process started (docs/deploy.md). A query when nothing
+    changed; the framework files, and the upload workers, when something did."""
+    from .framework_versions import effective_framework, materialise
+    from .indicators import framework_version
+
+    current = framework_version(getattr(stores, "public", stores))
+    if current is None or current == _in_use["iri"]:
+        return
+    import os
+
+    from .resources import FRAMEWORK_DIR_ENV
+
+    before = os.environ.get(FRAMEWORK_DIR_ENV)
+    graphs, versions = effective_framework(getattr(stores, "private", None))
+    materialise(stores, graphs, versions[-1].label if len(versions) > 1 else None)
+    _in_use["iri"] = current
+    restart = getattr(stores, "restart_sandbox", None)
+    if restart is not None and os.environ.get(FRAMEWORK_DIR_ENV) != before:
+        restart()  # the workers read the framework files once, when they start
 
 
 def forget_framework() -> None:

@@ -528,6 +528,9 @@ def publish(stores, data: bytes, media_type: str = "text/turtle", *,
             public_graphs[graph] = triples
         stores.replace_graphs(public_graphs)
         materialise(stores, applied.graphs, version.label)
+        from .framework import _in_use
+
+        _in_use["iri"] = version.iri
         restart = getattr(stores, "restart_sandbox", None)
         if restart is not None:
             restart()

@@ -25,7 +25,7 @@ from . import access, history
 from .assessment_history import history_graph, version_triples, with_snapshot
 from .communities import replace_community
 from .errors import Busy, OwnershipError, ParseError, ValidationRejected
-from .framework import framework_version_label
+from .framework import follow_published, framework_version_label
 from .indicators import framework_version
 from .judgements import stamp
 from .namespaces import LCC, RDF, RDFS, community_base, community_graph, community_iri
@@ -191,6 +191,7 @@ def prepare(
     from .indicators import compute_indicators
 
     label = access.registered(stores.private).get(community_id, community_id)
+    follow_published(stores)  # a version another instance published is the one to validate with
     framework = framework_version(stores.public)
     box = sandbox if sandbox is not None else stores.sandbox
     checked = box.run(CHECK_UPLOAD, data, media_type, community_id, label, max_triples=max_triples,

@@ -191,6 +191,23 @@ def test_two_instances_share_everything_through_the_engine(kind, tmp_path):
         rows = a.get("/queries/cross-sector-partnerships", params={"community": "harbour"}).json()["rows"]
         assert len(rows) == expected
 
+        # a framework version published through A is the one B validates the next upload with
+        v11 = (Path(__file__).parent / "data" / "framework-v1.1-publish.ttl").read_bytes()
+        r = a.post("/framework/versions", content=v11, headers={**ADMIN, "Content-Type": TURTLE})
+        assert r.status_code == 201, r.text
+        no_agenda = partnerships(2) + ('<partnerships/open> a lcc:Partnership ; lcc:community <../harbour> ;'
+                                       ' rdfs:label "No agenda"@en ; org:hasMember <partners/school>, <partners/bank> .\n')
+        r = b.put("/communities/harbour/data", content=no_agenda, headers={**auth, "Content-Type": TURTLE})
+        assert r.status_code in (200, 201), r.text
+        q = ("PREFIX lcc: <https://w3id.org/lcc#> PREFIX sh: <http://www.w3.org/ns/shacl#> SELECT DISTINCT ?c ?v WHERE {"
+             " ?f a sh:ValidationResult ; lcc:community <https://w3id.org/lcc/communities/harbour> ;"
+             " sh:focusNode <https://w3id.org/lcc/communities/harbour/partnerships/open> ; lcc:criterion ?c ;"
+             " lcc:frameworkVersion ?v }")
+        found = {(row["c"]["value"].rsplit("/", 1)[1], row["v"]["value"])
+                 for row in a.get("/sparql", params={"query": q}).json()["results"]["bindings"]}
+        assert ("openness", "https://w3id.org/lcc/criteria/v1.1") in found and not any(c == "transparency" for c, _ in found)
+        expected = 3  # the two partnerships with an agenda, and the one without
+
         # the engine stopped: both answer 503 (never a stale answer), and recover when it is back
         srv.stop()
         for client in (a, b):
