@@ -5,7 +5,7 @@ DATA_DIR ?= data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test demo clean
+.PHONY: run test install install-test demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ run: demo
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# benchmarks run peers side by side on the same data and write docs/benchmarks.md; not part of `make test`
+bench: install-test
+	$(BIN)/python benchmarks/instances.py
 
 clean:
 	rm -rf $(VENV) $(DATA_DIR) build dist .pytest_cache node_modules
