@@ -28,7 +28,7 @@ from .assets import library_dir
 from .errors import document_request_errors, install_error_handlers
 from .guard import GuardMiddleware, inline_script_csp
 from .routes import (admin, assessment, communities, criteria, framework, graphs, health, home, pages, proposals, queries,
-                     sparql, templates, uploads)
+                     resources, sparql, templates, uploads)
 from .settings import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -130,7 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_request_errors(app)
     app.state.catalogue = load_catalogue()
     for module in (home, health, sparql, graphs, criteria, framework, proposals, communities, assessment, admin, uploads,
-                   templates, queries, pages):
+                   templates, queries, pages, resources):
         app.include_router(module.router)
     queries.add_query_routes(app, app.state.catalogue)
+    resources.add_path_rule(app)  # last: it serves only the paths no other route serves
     return app

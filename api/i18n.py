@@ -403,6 +403,13 @@ TEXTS: dict[str, str | Plural] = {
     "sparql.no_chart": "A chart needs a column of numbers.",
     "sparql.label_column": "Labels",
     "sparql.value_column": "Values",
+    # linked data: a resource's page
+    "resource.iri": "Identifier",
+    "resource.type": "Type",
+    "resource.view": "See it in its full view",
+    "resource.properties": "What it says",
+    "resource.incoming": "What links here",
+    "resource.truncated": "Only the first {n} links are shown.",
     # errors
     "error.title": "Something went wrong",
     "error.400": "The request could not be understood",

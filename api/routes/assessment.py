@@ -10,13 +10,16 @@ from fastapi.responses import RedirectResponse, Response
 from lcc_graph.errors import NotFound
 from lcc_graph.views.assessment import assessment
 from lcc_graph.views.assessment_series import series, to_csv
+from lcc_graph.views.rdf_views import assessment_triples
 
 from ..deps import CommunityId, LangDep, StoresDep
 from ..negotiation import choose
 from ..charts import change_text
+from ..linked_data import UnknownProfile, PROFILE_BASE, RDF_CONTENT, RDF_MEDIA, add_links, profile_links, profile_token, view_response
 from ..represent import represent
 
 router = APIRouter(tags=["communities"])
+ASSESSMENT_PROFILES = {"current": PROFILE_BASE + "assessment-current", "figures": PROFILE_BASE + "assessment-figures"}
 
 
 @router.get("/communities/{id}/assessment", summary="Criteria findings and indicators, relative to resources",
@@ -47,7 +50,7 @@ router = APIRouter(tags=["communities"])
                 "plan": "https://w3id.org/lcc/plans/theil-sen-resources",
                 "framework_version": "https://w3id.org/lcc/criteria/",
                 "framework_current": "https://w3id.org/lcc/criteria/", "framework_change": None}},
-                "text/html": {}}},
+                "text/html": {}, **RDF_CONTENT}},
                 404: {"description": "no such community"}})
 def community_assessment(
     id: CommunityId, request: Request, stores: StoresDep, lang: LangDep,
@@ -56,12 +59,22 @@ def community_assessment(
     version: Annotated[int | None, Query(ge=1, le=10**9, description=(
         "the assessment of this version of the community's data (the current one by default); an earlier "
         "version has its figures and their change, without findings, peer bands or verdicts"))] = None,
+    profile: Annotated[str | None, Query(description=(
+        "current (findings, peer bands, verdicts: the current version only) or figures (a version's figures "
+        "and their change; the current version's without version=), or their IRIs"))] = None,
 ) -> Response:
     """The community's assessment (recomputed at every accepted upload, and kept for every version):
     findings, and each indicator with the community's own figure, its change since the previous
     version, its band among its nearest peers and whether it is above, as or below what its
-    resources predict; its resources as quantities."""
-    if choose(request, ["application/json", "text/html"]) == "text/html":
+    resources predict; its resources as quantities. JSON-LD, Turtle, N-Triples and RDF/XML give the
+    assessment's DQV measurements, findings and the labels they name; the two shapes are profiles
+    (``Link``, ``Content-Profile``, ``?profile=``)."""
+    chosen = profile_token(request, ASSESSMENT_PROFILES, "current" if version is None else "figures")
+    if chosen == "current" and version is not None:
+        raise UnknownProfile("the current profile is the current version's only: leave out version=, or ask "
+                             "for profile=figures", offers=["figures"])
+    offers = ["application/json", "text/html", *RDF_MEDIA]
+    if choose(request, offers) == "text/html":
         # people read the assessment on the community's page, beside its network; earlier
         # versions on the history page
         if version is not None:
@@ -70,11 +83,22 @@ def community_assessment(
 
     def build() -> dict:
         try:
-            return assessment(stores, id, lang, request.app.state.catalogue, k=peers, version=version)
+            body = assessment(stores, id, lang, request.app.state.catalogue, k=peers, version=version)
+            if chosen == "figures" and version is None:
+                body = assessment(stores, id, lang, request.app.state.catalogue, k=peers, version=body["version"])
+            return body
         except ValueError as exc:
             raise NotFound(f"no community {id!r}: {exc}") from exc
 
-    return represent(request, ["application/json"], build, lang=lang)
+    def triples() -> list:
+        try:
+            return assessment_triples(stores, id, version)
+        except ValueError as exc:
+            raise NotFound(f"no community {id!r}: {exc}") from exc
+
+    response = view_response(request, ["application/json"], build, triples, lang=lang,
+                             profile=ASSESSMENT_PROFILES[chosen], context_view="assessment")
+    return add_links(response, profile_links(request, ASSESSMENT_PROFILES, chosen))
 
 
 def history_rows(body: dict) -> list[dict]:

@@ -13,10 +13,12 @@ from fastapi.responses import Response
 
 from lcc_graph.views.community import get_community, list_communities
 from lcc_graph.views.network import build_network, network_triples, serialize_triples, svg_drawing, to_cytoscape, to_graphml
+from lcc_graph.views.rdf_views import communities_triples, community_triples
 from lcc_graph.views.network_figures import figures_csv, metric_measurements, network_figures
 
 from ..deps import LangDep, StoresDep
 from ..negotiation import choose
+from ..linked_data import PROFILE_BASE, RDF_CONTENT, add_links, profile_links, profile_token, view_response
 from ..represent import represent
 
 router = APIRouter(tags=["communities"])
@@ -24,6 +26,7 @@ router = APIRouter(tags=["communities"])
 CYTOSCAPE = "application/vnd.cytoscape+json"
 GRAPHML = "application/graphml+xml"
 HTML_OR_JSON = ["application/json", "text/html"]
+NETWORK_PROFILES = {"partners": PROFILE_BASE + "network-partners", "bipartite": PROFILE_BASE + "network-bipartite"}
 NETWORK_OFFERS = ["application/json", CYTOSCAPE, GRAPHML, "application/ld+json", "text/turtle", "text/html"]
 
 NOT_FOUND = {404: {"description": "no such community (or a malformed id)", "content": {"application/json": {
@@ -92,7 +95,8 @@ NETWORK_EXAMPLE = {
 
 
 @router.get("/communities", summary="The communities, with counts and resource totals", responses={
-    200: {"content": {"application/json": {"example": LIST_EXAMPLE}, "text/html": {}}}, **NOT_ACCEPTABLE})
+    200: {"content": {"application/json": {"example": LIST_EXAMPLE}, "text/html": {}, **RDF_CONTENT}},
+    **NOT_ACCEPTABLE})
 def communities(
     request: Request,
     stores: StoresDep,
@@ -111,12 +115,12 @@ def communities(
         natural = "asc" if sort == "label" else "desc"
         return {"count": len(items), "sort": sort, "order": order or natural, "communities": items}
 
-    return represent(request, HTML_OR_JSON, build, lang=lang,
-                     html=lambda body: ("communities.html", {"nav": "communities", **body}))
+    return view_response(request, HTML_OR_JSON, build, lambda: communities_triples(stores), lang=lang,
+                         html=lambda body: ("communities.html", {"nav": "communities", **body}))
 
 
 @router.get("/communities/{id}", summary="A community's profile", responses={
-    200: {"content": {"application/json": {"example": PROFILE_EXAMPLE}, "text/html": {}}},
+    200: {"content": {"application/json": {"example": PROFILE_EXAMPLE}, "text/html": {}, **RDF_CONTENT}},
     **NOT_FOUND, **NOT_ACCEPTABLE})
 def community(id: str, request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """Who the community is (population, stage, part of, collaborates with), its partners by sector
@@ -129,7 +133,8 @@ def community(id: str, request: Request, stores: StoresDep, lang: LangDep) -> Re
         return "community.html", {"nav": "communities", "c": profile,
                                   **community_page_extras(request, stores, id, lang)}
 
-    return represent(request, HTML_OR_JSON, lambda: get_community(stores, id, lang), lang=lang, html=page)
+    return view_response(request, HTML_OR_JSON, lambda: get_community(stores, id, lang),
+                         lambda: community_triples(stores, id), lang=lang, html=page)
 
 
 @router.get("/communities/{id}/network", summary="A community's partnership network", responses={
@@ -146,13 +151,23 @@ def network(
         description="partners: an edge per partnership two partners share; bipartite: partnerships are nodes too")] = "partners",
     format: Annotated[str | None, Query(
         description="json, cytoscape, graphml, jsonld, turtle or html (overrides Accept)")] = None,
+    profile: Annotated[str | None, Query(description=(
+        "partners or bipartite (or their IRIs, " + PROFILE_BASE + "network-partners ...): the shape of the "
+        "network, as view= says"))] = None,
 ) -> Response:
     """Partners as nodes (IRI, label, sector, fields), an edge between two partners for each
     partnership they share (two partnerships, two edges), labelled with the partnership.
-    JSON-LD and Turtle carry the RDF of the community's partners and partnerships."""
+    JSON-LD and Turtle carry the RDF of the community's partners and partnerships. The two shapes
+    are profiles (W3C content negotiation by profile): named in ``Link`` and ``Content-Profile``,
+    chosen with ``?profile=`` (or ``view=``)."""
+    chosen = profile_token(request, NETWORK_PROFILES, view) if "view" not in request.query_params else view
+    view = chosen  # type: ignore[assignment]
+    links = profile_links(request, NETWORK_PROFILES, chosen)
     if choose(request, NETWORK_OFFERS) in ("application/ld+json", "text/turtle"):
         rdf = {m: (lambda triples, m=m: serialize_triples(triples, m)) for m in ("application/ld+json", "text/turtle")}
-        return represent(request, NETWORK_OFFERS, lambda: network_triples(stores, id), lang=lang, renderers=rdf)
+        response = represent(request, NETWORK_OFFERS, lambda: network_triples(stores, id), lang=lang, renderers=rdf)
+        response.headers["Content-Profile"] = f"<{NETWORK_PROFILES[chosen]}>"
+        return add_links(response, links)
 
     def page(graph) -> tuple[str, dict]:
         return "network.html", {
@@ -163,8 +178,10 @@ def network(
             "edges": sorted((dict(a, source=s, target=t) for s, t, a in graph.edges(data=True)),
                             key=lambda e: e.get("id", ""))}
 
-    return represent(request, NETWORK_OFFERS, lambda: build_network(stores, id, view=view, lang=lang), lang=lang,
-                     html=page, renderers={GRAPHML: to_graphml}, json=to_cytoscape)
+    response = represent(request, NETWORK_OFFERS, lambda: build_network(stores, id, view=view, lang=lang), lang=lang,
+                         html=page, renderers={GRAPHML: to_graphml}, json=to_cytoscape)
+    response.headers["Content-Profile"] = f"<{NETWORK_PROFILES[chosen]}>"
+    return add_links(response, links)
 
 
 METRICS_OFFERS = ["application/json", "text/csv", "application/ld+json"]

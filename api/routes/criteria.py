@@ -8,10 +8,13 @@ from fastapi.responses import Response
 from lcc_graph.framework import framework_version_label
 from lcc_graph.views.criteria import criterion_details, list_criteria
 
+from lcc_graph.linked_data import checked_iri
+from lcc_graph.namespaces import CRITERIA, SLUG_RE
 from lcc_graph.views.community import community_labels
+from lcc_graph.views.rdf_views import criteria_triples, criterion_exists, criterion_triples
 
 from ..deps import LangDep, StoresDep
-from ..represent import represent
+from ..linked_data import RDF_CONTENT, resource_response, view_response
 
 HTML_OR_JSON = ["application/json", "text/html"]
 
@@ -32,7 +35,7 @@ ONE_EXAMPLE = {"slug": "penetration", "label": "Penetration", "statements": [{"i
 
 
 @router.get("/criteria", summary="The current criteria with their statements, and the retired ones",
-            responses={200: {"content": {"application/json": {"example": LIST_EXAMPLE}, "text/html": {}}}})
+            responses={200: {"content": {"application/json": {"example": LIST_EXAMPLE}, "text/html": {}, **RDF_CONTENT}}})
 def criteria(request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """Every criterion of the current framework version with its statements and dimensions; the
     criteria earlier versions retired or merged come apart, in ``retired``, each saying in which
@@ -42,14 +45,15 @@ def criteria(request: Request, stores: StoresDep, lang: LangDep) -> Response:
         return {"count": len(items), "framework_version": framework_version_label(stores), "criteria": items,
                 "retired": list_criteria(stores, lang, retired=True)}
 
-    return represent(request, HTML_OR_JSON, build, lang=lang,
-                     html=lambda d: ("criteria.html", {"nav": "criteria", "criteria": d["criteria"],
+    return view_response(request, HTML_OR_JSON, build, lambda: criteria_triples(stores), lang=lang,
+                         context_view="framework",
+                         html=lambda d: ("criteria.html", {"nav": "criteria", "criteria": d["criteria"],
                                                        "retired": d["retired"], "version": d["framework_version"]}))
 
 
 @router.get("/criteria/{slug}", summary="One criterion: statements, dimensions, shapes, questions, evidence", responses={
-    200: {"content": {"application/json": {"example": ONE_EXAMPLE}, "text/html": {}}},
-    404: {"description": "no such criterion"}})
+    200: {"content": {"application/json": {"example": ONE_EXAMPLE}, "text/html": {}, **RDF_CONTENT}},
+    404: {"description": "no such criterion (nor another IRI under https://w3id.org/lcc/criteria/)"}})
 def criterion(slug: str, request: Request, stores: StoresDep, lang: LangDep) -> Response:
     """One criterion by its slug (e.g. ``penetration``)."""
     def build() -> dict:
@@ -61,4 +65,8 @@ def criterion(slug: str, request: Request, stores: StoresDep, lang: LangDep) -> 
     def page(item: dict) -> tuple[str, dict]:
         return "criterion.html", {"nav": "criteria", "criterion": item, "names": community_labels(stores, lang)}
 
-    return represent(request, HTML_OR_JSON, build, lang=lang, html=page)
+    if not SLUG_RE.fullmatch(slug) or not criterion_exists(stores, slug):
+        # another IRI minted under criteria/ (a framework version, e.g. v1.1): described by the path rule
+        return resource_response(request, stores, checked_iri(CRITERIA + slug), lang)
+    return view_response(request, HTML_OR_JSON, build, lambda: criterion_triples(stores, slug), lang=lang,
+                         context_view="framework", html=page)

@@ -14,6 +14,7 @@ from lcc_graph.catalogue import Catalogue, NamedQuery
 from lcc_graph.errors import QueryError
 from lcc_graph.views.sparql_examples import editor_text
 
+from ..linked_data import RDF_MEDIA, named_query_rdf, wants_rdf
 from ..negotiation import choose
 from ..pages import render
 
@@ -61,6 +62,9 @@ def _page_links(request: Request, offset: int, limit: int, total: int) -> str:
     return ", ".join(links)
 
 
+NAMED_OFFERS = ["application/json", "text/csv", "text/html", *RDF_MEDIA]
+
+
 def run_named(request: Request, query: NamedQuery) -> Response:
     """Bind the parameters from the query string, run, paginate and represent the result."""
     stores = request.app.state.stores
@@ -76,6 +80,8 @@ def run_named(request: Request, query: NamedQuery) -> Response:
         raise QueryError("limit and offset are whole numbers", parameter="limit") from None
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise QueryError(f"limit is 1 to {MAX_LIMIT}, offset 0 or more", parameter="limit")
+    if wants_rdf(request, NAMED_OFFERS):
+        return named_query_rdf(request, stores, query, "en")
     media = choose(request, ["application/json", "text/csv", "text/html"])
     if media == "text/html" and not values and any(p.required for p in query.params.values()):
         return _page(request, query, None, {}, {})
