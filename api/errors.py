@@ -72,7 +72,12 @@ def _render_error_page(request: Request, status: int, code: str, message: str, r
         community = request.path_params.get("id") or request.query_params.get("community") or ""
         return render(request, "report.html", "en", status_code=status, community=community, accepted=False,
                       report=report, message=message)
-    return render(request, "error.html", "en", status_code=status, status=status, code=code, message=message)
+    back = None
+    if request.method == "POST" and (request.url.path == "/upload" or request.url.path.endswith("/data")):
+        # a refused form upload (a wrong token, a file too large): the way back to the form
+        back = request.path_params.get("id") or ""
+    return render(request, "error.html", "en", status_code=status, status=status, code=code, message=message,
+                  back_to_upload=back)
 
 
 async def error_page(request: Request, status: int, code: str, message: str, headers: dict | None = None,

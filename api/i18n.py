@@ -426,6 +426,7 @@ TEXTS: dict[str, str | Plural] = {
     "error.503": "The service is busy or the query took too long",
     "error.code": "Error code",
     "error.home": "Go to the home page",
+    "error.back_upload": "Back to the upload form",
 }
 
 #: English headings of query result columns that reading the variable name would get wrong.

@@ -30,12 +30,27 @@ def render(request: Request, template: str, lang: str, status_code: int = 200, *
         lang = get_lang(request)
     templates = request.app.state.templates
     install(templates.env)
+    if template == "report.html" and context.get("community") and "community_label" not in context:
+        context["community_label"] = _community_label(request, context["community"])
     return templates.TemplateResponse(
         request,
         template,
         {"lang": lang, "dir": "rtl" if lang in RTL_LANGS else "ltr", **context},
         status_code=status_code,
     )
+
+
+def _community_label(request: Request, community_id: str) -> str | None:
+    """A registered community's name, for a report's heading (None when it is not registered)."""
+    from lcc_graph import access
+
+    stores = getattr(request.app.state, "stores", None)
+    if stores is None or community_id == "validate":
+        return None
+    try:
+        return access.registered(stores.private).get(community_id)
+    except Exception:  # the heading falls back to the id: a report is never lost to its title
+        return None
 
 
 def install(env) -> None:

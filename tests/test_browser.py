@@ -209,7 +209,7 @@ def test_upload_rejected_then_accepted(page, server):
     submit(good, "riverside.ttl")
     verdict = pg.locator("#verdict")
     assert verdict.get_attribute("data-verdict") == "accepted", pg.locator("main").inner_text()[:2000]
-    assert "riverside" in verdict.inner_text()
+    assert "Riverside" in verdict.inner_text()  # the community by its name
     assert int(pg.locator("#severity-counts li[data-severity=Violation] strong").inner_text()) == 0
     shot(pg, "report-accepted")
 
@@ -296,3 +296,40 @@ def test_error_page_for_a_browser(page, server):
     pg.get_by_role("link", name="Go to the home page").click()
     pg.wait_for_url(server + "/?lang=en")
     shot(pg, "error")
+
+
+def test_a_refused_token_keeps_the_form(page, server):
+    """A wrong token is said inside the upload form, which keeps the chosen file and the way on;
+    with the right one the report is headed by the community's name."""
+    pg = page
+    token = community_token(server, "westbrook", "Westbrook Valley")
+    pg.goto(server + "/upload")
+    pg.get_by_label("Community", exact=True).fill("westbrook")
+    pg.get_by_label("Community token", exact=True).fill("lcc_0000_wrong")
+    pg.get_by_label("Data file", exact=True).set_input_files(files=[{
+        "name": "westbrook.ttl", "mimeType": "text/turtle",
+        "buffer": community_turtle("westbrook", "Westbrook Valley").encode()}])
+    pg.get_by_role("button", name="Check and upload").click()
+    alert = pg.locator("#upload-refused")
+    alert.wait_for()
+    assert "token is not valid" in alert.inner_text()
+    assert pg.url.startswith(server + "/upload")
+    assert pg.evaluate("document.getElementById('file').files.length") == 1
+    assert pg.get_by_label("Community", exact=True).input_value() == "westbrook"
+    shot(pg, "upload-refused")
+    pg.get_by_label("Community token", exact=True).fill(token)
+    with pg.expect_navigation():
+        pg.get_by_role("button", name="Check and upload").click()
+    assert pg.locator("h1").inner_text().endswith("Westbrook Valley")
+    assert "Westbrook Valley" in pg.locator("#verdict").inner_text()
+
+
+def test_a_refused_form_upload_without_script_links_back(server):
+    """Without the script the form posts and a wrong token gives the error page, with a way back."""
+    import httpx
+
+    community_token(server, "eastmere", "Eastmere")
+    r = httpx.post(server + "/communities/eastmere/data", headers={"Accept": "text/html"},
+                   files={"file": ("x.ttl", b"<a> <b> <c> .", "text/turtle")}, data={"token": "lcc_0000_wrong"})
+    assert r.status_code == 401
+    assert 'id="back-to-upload"' in r.text and "/upload?community=eastmere" in r.text

@@ -38,12 +38,39 @@ function enhanceSortable(table) {
 }
 
 // The upload form posts straight to /communities/{id}/data (without the script, /upload forwards it).
+// The token is tried first (the community's history answers only its own token): a refused one is
+// said inside the form, which keeps the chosen file and the fields; then the form is sent as usual.
 function enhanceUpload(form) {
-  form.addEventListener("submit", () => {
+  form.addEventListener("submit", async (event) => {
     const id = form.elements.community.value.trim();
-    if (/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/.test(id)) {
-      form.action = form.dataset.actionTemplate.replace("{id}", encodeURIComponent(id));
+    if (!/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/.test(id)) return;
+    form.action = form.dataset.actionTemplate.replace("{id}", encodeURIComponent(id));
+    if (!window.fetch) return;
+    event.preventDefault();
+    let answer = null;
+    try {
+      answer = await fetch(`/communities/${encodeURIComponent(id)}/history`, {
+        headers: { Accept: "application/json", Authorization: `Bearer ${form.elements.token.value.trim()}` },
+      });
+    } catch (err) {
+      answer = null;  // the check could not run: send the form, the server answers
     }
+    if (answer && [401, 403, 404].includes(answer.status)) {
+      let said = answer.statusText;
+      try { said = (await answer.json()).message || said; } catch (err) { /* not JSON */ }
+      let box = document.getElementById("upload-refused");
+      if (!box) {
+        box = document.createElement("p");
+        box.id = "upload-refused";
+        box.className = "verdict rejected";
+        box.setAttribute("role", "alert");
+        form.prepend(box);
+      }
+      box.textContent = said;
+      (answer.status === 404 ? form.elements.community : form.elements.token).focus();
+      return;
+    }
+    form.submit();
   });
 }
 
