@@ -182,16 +182,22 @@ def _read(triples: list[ox.Triple], current: bool, community: str) -> list[Asses
         # the community's own figures (a partner's figures are measured on the partner)
         if of is None or on not in (community, owner.removesuffix("/assessment")):
             continue
-        figures: dict[str, float | None] = {}
-        for t in ts:
-            if t.predicate == _NUMERATOR:
-                figures["count"] = _number(t.object)
-            elif t.predicate == _DENOMINATOR:
-                figures["base"] = _number(t.object)
-            elif isinstance(t.object, ox.Literal) and t.predicate not in (_A, _MEASUREMENT_OF, _COMPUTED_ON):
-                figures[t.predicate.value] = _number(t.object)
-        found[owner].measurements[of] = figures
+        found[owner].measurements[of] = figures(ts)
     return list(found.values())
+
+
+def figures(measurement: Iterable[ox.Triple]) -> dict[str, float | None]:
+    """A measurement's figures: ``count`` (numerator), ``base`` (denominator), and each value
+    property's value by the property's IRI."""
+    out: dict[str, float | None] = {}
+    for t in measurement:
+        if t.predicate == _NUMERATOR:
+            out["count"] = _number(t.object)
+        elif t.predicate == _DENOMINATOR:
+            out["base"] = _number(t.object)
+        elif isinstance(t.object, ox.Literal) and t.predicate not in (_A, _MEASUREMENT_OF, _COMPUTED_ON):
+            out[t.predicate.value] = _number(t.object)
+    return out
 
 
 def assessments(store, community_id: str) -> dict[int, Assessed]:
@@ -230,6 +236,6 @@ def change(history: dict[int, Assessed], version: int, measured: str, value_prop
     return {"since_version": max(earlier), "delta": diff(value_property), "count_delta": diff("count")}
 
 
-__all__ = ["Assessed", "HISTORY_KIND", "VERSION_PREDICATES", "assessments", "change", "committed_version",
+__all__ = ["Assessed", "HISTORY_KIND", "VERSION_PREDICATES", "assessments", "change", "committed_version", "figures",
            "history_graph", "is_version_triple", "snapshot", "snapshot_iri", "version_iri", "version_triples",
            "with_snapshot"]

@@ -31,8 +31,6 @@ _CRITERION = ox.NamedNode(LCC + "criterion")
 _RESULT = ox.NamedNode(SH + "ValidationResult")
 _MEASUREMENT = ox.NamedNode(DQV + "QualityMeasurement")
 _MEASUREMENT_OF = ox.NamedNode(DQV + "isMeasurementOf")
-_NUMERATOR = ox.NamedNode(LCC + "numerator")
-_DENOMINATOR = ox.NamedNode(LCC + "denominator")
 _ASSESSMENT = ox.NamedNode(LCC + "Assessment")
 STAMPED = (_RESULT, _MEASUREMENT, _ASSESSMENT, ox.NamedNode(LCC + "DialogueAnswer"))
 
@@ -155,7 +153,7 @@ def framework_snapshots(store, community_id: str) -> dict[tuple[int, str], dict]
     """A community's framework snapshots: (data version, framework label) -> ``{"iri", "framework"
     (the version's IRI), "findings" (criterion IRI -> count), "measurements" (indicator or metric IRI ->
     {"count", "base", value property IRI -> value}, as :class:`assessment_history.Assessed` has them)}``."""
-    from .assessment_history import _number
+    from .assessment_history import figures
 
     store = getattr(store, "public", store)
     prefix = version_iri(community_id, 0)[:-1]
@@ -188,15 +186,7 @@ def framework_snapshots(store, community_id: str) -> dict[tuple[int, str], dict]
         on = next((t.object.value for t in ts if t.predicate == _COMPUTED_ON), None)
         if of is None or on != node_of[owner]:
             continue  # a partner's figure, or not a measurement
-        figures: dict[str, float | None] = {}
-        for t in ts:
-            if t.predicate == _NUMERATOR:
-                figures["count"] = _number(t.object)
-            elif t.predicate == _DENOMINATOR:
-                figures["base"] = _number(t.object)
-            elif isinstance(t.object, ox.Literal) and t.predicate not in (_A, _MEASUREMENT_OF, _COMPUTED_ON):
-                figures[t.predicate.value] = _number(t.object)
-        owners[owner]["measurements"][of] = figures
+        owners[owner]["measurements"][of] = figures(ts)
     return out
 
 

@@ -468,17 +468,8 @@ class RemoteStore:
 
     def bulk_add(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Add triples to a graph (one request; for initial loads)."""
-        triples = list(triples)
-        plain = [t for t in triples if not _has_blank(t)]
-        ops = []
-        if plain:
-            ops.append("INSERT DATA {\n" + "\n".join(self._blocks(graph, plain)) + "\n}")
-        blank = [t for t in triples if _has_blank(t)]
-        if blank:
-            body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in blank)
-            ops.append(f"INSERT {{ GRAPH {ox.NamedNode(graph)} {{\n{body}\n}} }} WHERE {{}}")
-        if ops:
-            self.update(" ;\n".join(ops))
+        g = ox.NamedNode(graph)
+        self.add_quads(ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads (one update request), grouped by graph."""
