@@ -144,13 +144,31 @@ def view_path(iri: str) -> str | None:
     return None
 
 
-def named_query_rdf(request: Request, stores, query, lang: str) -> Response:
+def named_query_rdf(request: Request, stores, query, lang: str, values: dict[str, str] | None = None,
+                    limit: int = 100, offset: int = 0) -> Response:
     """A named query's page as RDF: what the catalogue says of it (title, question, the criteria it
-    answers) and what the public store says about its IRI (the indicators it computes)."""
+    answers), what the public store says about its IRI (the indicators it computes), and, when it
+    can run (its required parameters given), the page of its answer it shows, in the W3C
+    result-set vocabulary (a graph query's answer is its graph)."""
     from lcc_graph.errors import NotFound
     from lcc_graph.namespaces import CRITERIA, DCTERMS, LCC
+    from lcc_graph.views.rdf_views import result_set_triples
 
     def build() -> list[ox.Triple]:
+        described = _described()
+        values_given = values or {}
+        if any(p.required and name not in values_given for name, p in query.params.items()):
+            return described
+        result = query.run(stores, values_given)
+        if result.kind == "graph":
+            return described + list(result.triples())
+        if result.kind != "solutions":
+            return described
+        rows = result.rows()
+        return described + result_set_triples(query.iri, result.variables, rows[offset:offset + limit],
+                                              offset=offset, total=len(rows))
+
+    def _described() -> list[ox.Triple]:
         iri = ox.NamedNode(query.iri)
         triples = [ox.Triple(iri, ox.NamedNode(DCTERMS + "title"), ox.Literal(query.summary, language="en")),
                    ox.Triple(iri, ox.NamedNode(DCTERMS + "description"), ox.Literal(query.question, language="en"))]

@@ -299,3 +299,29 @@ def test_every_method_on_the_path_rule_and_resource(client, method):
     assert r.status_code == 405
     r = client.request(method, "/no-such-path")
     assert r.status_code == 404
+
+
+def test_a_named_query_answers_its_rows_as_rdf(client):
+    """The page of a named query's answer in the W3C result-set vocabulary: the same rows, the
+    same values as its JSON (a decimal stays a decimal), with their index across pages."""
+    import rdflib
+
+    params = {"community": "birchenmere", "limit": "3", "offset": "1"}
+    rows = client.get("/queries/cross-sector-partnerships", params=params).json()
+    r = client.get("/queries/cross-sector-partnerships", params=params, headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    g = rdflib.Graph().parse(data=r.text, format="turtle")
+    rs = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/result-set#")
+    (result,) = list(g.subjects(rdflib.RDF.type, rs.ResultSet))
+    assert int(g.value(result, rs.size)) == rows["total"]
+    assert {str(v) for v in g.objects(result, rs.resultVariable)} == set(rows["variables"])
+    solutions = sorted(g.objects(result, rs.solution), key=lambda s: int(g.value(s, rs["index"])))
+    assert [int(g.value(s, rs["index"])) for s in solutions] == [2, 3, 4]
+    for solution, row in zip(solutions, rows["rows"]):
+        bound = {str(g.value(b, rs.variable)): g.value(b, rs.value) for b in g.objects(solution, rs.binding)}
+        assert str(bound["partnership"]) == row["partnership"] and int(bound["sectors"]) == int(row["sectors"])
+    # a query whose required parameter is missing describes itself only
+    r = client.get("/queries/findings-in-unesco-terms", headers={"Accept": "text/turtle"})
+    g = rdflib.Graph().parse(data=r.text, format="turtle")
+    assert not list(g.subjects(rdflib.RDF.type, rs.ResultSet))
+    assert (rdflib.URIRef("https://w3id.org/lcc/queries/findings-in-unesco-terms"), None, None) in g

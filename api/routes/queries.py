@@ -81,7 +81,7 @@ def run_named(request: Request, query: NamedQuery) -> Response:
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise QueryError(f"limit is 1 to {MAX_LIMIT}, offset 0 or more", parameter="limit")
     if wants_rdf(request, NAMED_OFFERS):
-        return named_query_rdf(request, stores, query, "en")
+        return named_query_rdf(request, stores, query, "en", values, limit, offset)
     media = choose(request, ["application/json", "text/csv", "text/html"])
     if media == "text/html" and not values and any(p.required for p in query.params.values()):
         return _page(request, query, None, {}, {})

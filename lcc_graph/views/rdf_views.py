@@ -202,3 +202,37 @@ def jsonld_context(lang: str = "en", view: str = "community") -> dict[str, Any]:
         "participants": {"@id": lcc + "participants", "@type": XSD + "integer"},
         "size": {"@id": lcc + "size", "@type": XSD + "integer"},
     }}
+
+
+RS = "http://www.w3.org/2001/sw/DataAccess/tests/result-set#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def result_set_triples(query_iri: str, variables: list[str], rows: list[dict], *, offset: int = 0,
+                       total: int | None = None) -> list[ox.Triple]:
+    """A page of a named query's answer as RDF, in the W3C result-set vocabulary (``rs:``, the
+    one the SPARQL test suites use): one ``rs:ResultSet`` derived from the query, its variables,
+    and a solution per row with its ``rs:index`` (counted from 1 across pages) and a binding per
+    bound variable. Values stay the RDF terms the query gave (a decimal stays a decimal)."""
+    a = ox.NamedNode(RDF_TYPE)
+    result = ox.BlankNode()
+    out = [ox.Triple(result, a, ox.NamedNode(RS + "ResultSet")),
+           ox.Triple(result, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), ox.NamedNode(query_iri))]
+    out += [ox.Triple(result, ox.NamedNode(RS + "resultVariable"), ox.Literal(v)) for v in variables]
+    if total is not None:
+        out.append(ox.Triple(result, ox.NamedNode(RS + "size"),
+                             ox.Literal(str(total), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+    for i, row in enumerate(rows, start=offset + 1):
+        solution = ox.BlankNode()
+        out += [ox.Triple(result, ox.NamedNode(RS + "solution"), solution),
+                ox.Triple(solution, ox.NamedNode(RS + "index"),
+                          ox.Literal(str(i), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))]
+        for var in variables:
+            term = row.get(var)
+            if term is None:
+                continue
+            binding = ox.BlankNode()
+            out += [ox.Triple(solution, ox.NamedNode(RS + "binding"), binding),
+                    ox.Triple(binding, ox.NamedNode(RS + "variable"), ox.Literal(var)),
+                    ox.Triple(binding, ox.NamedNode(RS + "value"), term)]
+    return out
