@@ -237,7 +237,8 @@ def test_queries_pages(site):
 def test_errors_are_pages_for_browsers_and_json_for_programs(site):
     p = page(site, "/nowhere", 404)
     assert "Not found" in p.text and p.find("a", href="/?lang=en")
-    assert site.get("/nowhere").json() == {"error": "not_found", "message": "Not Found"}
+    assert site.get("/nowhere").json() == {"error": "not_found",
+                                           "message": "nothing is served at /nowhere: see /communities, /criteria or /ontology"}
     p = page(site, "/communities/atlantis", 404)
     assert "atlantis" in p.text
     body = site.get("/communities/atlantis").json()

@@ -22,6 +22,7 @@ router = APIRouter(tags=["queries"])
 
 RESERVED = {"limit", "offset", "format", "lang"}
 MAX_LIMIT = 10_000
+SLUG_PATTERN = "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 OPENAPI_TYPES = {"iri": ("string", "uri"), "literal": ("string", None), "integer": ("integer", None),
                  "decimal": ("number", None), "boolean": ("boolean", None), "date": ("string", "date")}
 
@@ -69,6 +70,10 @@ def run_named(request: Request, query: NamedQuery) -> Response:
     """Bind the parameters from the query string, run, paginate and represent the result."""
     stores = request.app.state.stores
     qp = request.query_params
+    repeated = sorted({k for k, _ in qp.multi_items() if len(qp.getlist(k)) > 1})
+    if repeated:
+        raise QueryError(f"parameter {repeated[0]} is given {len(qp.getlist(repeated[0]))} times: send one value",
+                         parameter=repeated[0])
     values = {k: v for k, v in qp.items() if k not in RESERVED}
     for name, value in values.items():
         if not value.strip():
@@ -144,6 +149,8 @@ def _parameters(query: NamedQuery) -> list[dict]:
             schema["minLength"] = 1
         if fmt:
             schema["format"] = fmt
+        if p.type == "iri" and name == "community":  # a community's IRI, or its id as the API paths name it
+            schema = {"anyOf": [schema, {"type": "string", "pattern": SLUG_PATTERN}]}
         if p.default is not None:
             schema["default"] = p.default
         params.append({"name": name, "in": "query", "required": p.required, "schema": schema,

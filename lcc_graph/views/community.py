@@ -63,7 +63,7 @@ def _held_only(stores: Stores, refs: list[dict[str, Any]]) -> list[dict[str, Any
     ids = [r["iri"] for r in refs if "id" in r]
     if not ids:
         return refs
-    held_q = ("SELECT ?c WHERE { VALUES ?c { " + " ".join(f"<{i}>" for i in ids)
+    held_q = ("SELECT ?c WHERE { VALUES ?c { " + " ".join(str(ox.NamedNode(i)) for i in ids)
               + " } ?c a <https://w3id.org/lcc#Community> }")
     held = {row["c"].value for row in stores.query_public(held_q).rows()}
     return [r if "id" not in r or r["iri"] in held else {k: v for k, v in r.items() if k != "id"} for r in refs]
