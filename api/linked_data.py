@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from fastapi import Request
@@ -26,6 +26,12 @@ RDF_CONTENT = {m: {} for m in RDF_MEDIA}
 
 class UnknownProfile(NotAcceptable):
     """A ?profile= this URL does not offer (answered 406, as a format it does not offer)."""
+
+
+def _link_path(request: Request) -> str:
+    """The request's path as a link target may carry it: percent-encoded again (a community's own
+    IRI may hold '>' or ';', which would otherwise end the target and add entries to Link)."""
+    return quote(request.url.path, safe="/:@!$&'()*+,=-._~")
 
 
 def rdf_renderers(media: Sequence[str] = RDF_MEDIA) -> dict[str, Callable[[list[ox.Triple]], bytes]]:
@@ -51,7 +57,7 @@ def alternates_link(request: Request, media: Sequence[str]) -> str:
     out = []
     for m in media:
         query = urlencode([*params, ("format", _FORMAT_NAMES.get(m, m))])
-        out.append(f'<{request.url.path}?{query}>; rel="alternate"; type="{m}"')
+        out.append(f'<{_link_path(request)}?{query}>; rel="alternate"; type="{m}"')
     return ", ".join(out)
 
 
@@ -80,7 +86,7 @@ def profile_links(request: Request, profiles: dict[str, str], chosen: str) -> st
     out = [f'<{profiles[chosen]}>; rel="profile"']
     for token, iri in profiles.items():
         query = urlencode([*params, ("profile", token)])
-        out.append(f'<{request.url.path}?{query}>; rel="alternate"; profile="{iri}"; token="{token}"')
+        out.append(f'<{_link_path(request)}?{query}>; rel="alternate"; profile="{iri}"; token="{token}"')
     return ", ".join(out)
 
 

@@ -39,6 +39,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import FrameworkVersionRefused, NotFound
+from .store.lease import engine_lease
 from .namespaces import (BASE, COMMUNITIES, CRITERIA, DCTERMS, GRAPHS, LCC, OWL, PRIVATE, PROV, RDF, RDFS, SH, SKOS,
                          XSD, framework_graph, shapes_graph)
 
@@ -495,7 +496,7 @@ def publish(stores, data: bytes, media_type: str = "text/turtle", *,
     drops a criterion without merging or retiring it, breaks the shapes, or would make a stored
     community's data invalid. Proposals it accepts (``lcc:acceptsProposal``) are marked accepted."""
     delta = parse_version_file(data, media_type)
-    with stores.write_lock:
+    with engine_lease(stores.private, "framework"), stores.write_lock:  # one publisher at a time, across instances
         graphs, known = effective_framework(stores.private)
         version, applied, problems = check_version(graphs, delta, taken=[v.label for v in known])
         if not problems:

@@ -244,8 +244,10 @@ def page_data(stores, description: Description, lang: str) -> dict[str, Any]:
             return {"kind": "literal", "value": term.value, "language": term.language,
                     "datatype": None if datatype in (None, "http://www.w3.org/2001/XMLSchema#string",
                                                      RDF + "langString") else prefixed(datatype)}
+        if term in seen_blank or len(seen_blank) >= 200:  # a cycle of blank nodes, or very many: shown once
+            return {"kind": "blank", "properties": []}
         seen_blank.add(term)
-        return {"kind": "blank", "properties": groups(term) if len(seen_blank) < 200 else []}
+        return {"kind": "blank", "properties": groups(term)}
 
     seen_blank: set[Any] = set()
 

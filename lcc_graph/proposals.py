@@ -31,6 +31,7 @@ from .errors import LccError, NotFound
 from .framework import framework_graphs
 from .namespaces import (BASE, COMMUNITIES, CRITERIA, DCTERMS, GRAPHS, LCC, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
                          check_slug, community_iri)
+from .store.lease import engine_lease
 
 PROPOSALS_GRAPH = GRAPHS + "proposals"
 PROPOSALS = BASE + "framework/proposals/"
@@ -468,7 +469,7 @@ def file_proposal(stores, community_id: str, proposal: NewProposal, *, now: dt.d
     """Store a community's proposal (checked first) as the next number; returns it as read back."""
     check_slug(community_id)
     when = _now(now)
-    with stores.write_lock:
+    with engine_lease(stores.private, "proposals"), stores.write_lock:  # across instances too
         fw = read_framework(stores)
         p = check_proposal(fw, proposal, limits)
         old = _stored(stores)
@@ -506,7 +507,7 @@ def file_proposal(stores, community_id: str, proposal: NewProposal, *, now: dt.d
             triples.append(ox.Triple(node, _STAGE_OF, ox.NamedNode(STAGES + p.stage)))
         if p.into is not None:
             triples.append(ox.Triple(node, _INTO, fw.criteria[p.into]))
-        stores.replace_graphs({PROPOSALS_GRAPH: old + triples})
+        stores.patch_graphs({PROPOSALS_GRAPH: (old, old + triples)})  # only the new triples are written
     return get_proposal(stores, number)
 
 
@@ -518,7 +519,7 @@ def add_comment(stores, number: int, community_id: str, text: str, lang: str = "
         raise ProposalRefused(f"lang must be one of {', '.join(LANGS)} (the language of the text), not {lang!r}")
     body = clean_text(text, "text", limits.max_comment)
     when = _now(now)
-    with stores.write_lock:
+    with engine_lease(stores.private, "proposals"), stores.write_lock:  # across instances too
         old = _stored(stores)
         proposals, comments = _records(old)
         if number not in proposals:
@@ -542,7 +543,7 @@ def add_comment(stores, number: int, community_id: str, text: str, lang: str = "
             ox.Triple(node, _COMMENT_TEXT, ox.Literal(body, language=lang)),
             ox.Triple(node, _CREATED, _timestamp(when)),
         ]
-        stores.replace_graphs({PROPOSALS_GRAPH: old + triples})
+        stores.patch_graphs({PROPOSALS_GRAPH: (old, old + triples)})  # only the new triples are written
     return {"number": k, "iri": node.value, "proposal": number, "community": community_id,
             "text": {"text": body, "lang": lang}, "created": triples[-1].object.value,
             "href": f"/framework/proposals/{number}#comment-{k}"}
@@ -551,10 +552,13 @@ def add_comment(stores, number: int, community_id: str, text: str, lang: str = "
 def accepted(stores, proposal_iris: Sequence[str], version_iri: str) -> tuple[str, list[ox.Triple]]:
     """The proposals graph and its new content with these proposals accepted in ``version_iri``
     (``lcc:proposalStatus`` accepted, ``lcc:acceptedIn`` the version): a pure function of the stored
-    graph, for the publisher to write in its own transaction. IRIs of no stored proposal are ignored."""
+    graph, for the publisher to write in its own transaction. IRIs of no stored proposal, and
+    proposals no longer open, are left as they are."""
     old = _stored(stores)
     proposals, _ = _records(old)
-    chosen = {ox.NamedNode(p["iri"]) for p in proposals.values() if p["iri"] in set(proposal_iris)}
+    # only open ones: a declined or already accepted proposal keeps its status and version
+    chosen = {ox.NamedNode(p["iri"]) for p in proposals.values()
+              if p["iri"] in set(proposal_iris) and p.get("status") == "open"}
     kept = [t for t in old if not (t.subject in chosen and t.predicate in (_STATUS, _ACCEPTED_IN))]
     version = ox.NamedNode(version_iri)
     added = [ox.Triple(s, p, o) for s in sorted(chosen, key=lambda n: _number_of(n.value) or 0)

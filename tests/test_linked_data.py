@@ -325,3 +325,26 @@ def test_a_named_query_answers_its_rows_as_rdf(client):
     g = rdflib.Graph().parse(data=r.text, format="turtle")
     assert not list(g.subjects(rdflib.RDF.type, rs.ResultSet))
     assert (rdflib.URIRef("https://w3id.org/lcc/queries/findings-in-unesco-terms"), None, None) in g
+
+
+def test_a_community_s_odd_data_cannot_break_a_page_or_a_link_header(client):
+    """A cycle of blank nodes is shown once (it recursed without end: a 500), and an IRI holding
+    '>' and ';' stays inside its Link target (it added entries to the header)."""
+    admin = {"Authorization": "Bearer admin-secret"}
+    token = client.post(f"/communities/{COMMUNITY}/tokens", headers=admin).json()["token"]
+    data = client.get("/graphs", params={"graph": community_graph(COMMUNITY)}, headers={"Accept": "text/turtle"}).text
+    odd = f"https://w3id.org/lcc/communities/{COMMUNITY}/partners/x%3E%3B%20rel%3D%22preload"
+    extra = (f"\n<https://w3id.org/lcc/communities/{COMMUNITY}> <http://www.w3.org/2000/01/rdf-schema#seeAlso> _:a .\n"
+             "_:a <http://www.w3.org/2000/01/rdf-schema#seeAlso> _:b .\n_:b <http://www.w3.org/2000/01/rdf-schema#seeAlso> _:a .\n"
+             f"<{odd}> <http://www.w3.org/2000/01/rdf-schema#label> \"Odd\"@en ;"
+             f" <https://w3id.org/lcc#community> <https://w3id.org/lcc/communities/{COMMUNITY}> .\n")
+    r = client.put(f"/communities/{COMMUNITY}/data", content=(data + extra).encode(),
+                   headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"})
+    assert r.status_code in (200, 201), r.text
+    page = client.get("/resource", params={"iri": f"https://w3id.org/lcc/communities/{COMMUNITY}"},
+                      headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    r = client.get(f"/communities/{COMMUNITY}/partners/x%3E%3B%20rel%3D%22preload")
+    assert r.status_code == 200, r.text[:300]
+    assert 'rel="preload' not in r.headers.get("link", "")
+    assert all(target.startswith("</communities/") for target in re.findall(r"<[^>]*>", r.headers["link"]))

@@ -7,13 +7,15 @@ graph ``urn:lcc:private:leases`` before they number and write a community's new 
 1. read the lease; while another holder's lease has not expired, wait (bounded);
 2. write one's own claim (a random nonce and an expiry) with an update that first deletes an
    expired lease;
-3. wait a moment and read the claims back: the lease is one's own when one's claim is the only
-   one, or the smallest of several written at the same time (the others withdraw theirs and
-   try again).
+3. wait a moment and read the claims back: the lease is one's own only when one's claim is the
+   one live claim; when several were written at the same time, each holder sees the others' (its
+   read follows its own write, and the others' writes came before or come after theirs), and all
+   withdraw and try again after a random pause.
 
-The expiry (``ttl_s``) frees a lease whose holder died. Two instances that both wrote claims see
-the same claims once both updates are in, and agree on the smallest; the read-back waits
-``settle_s`` for that. docs/deploy.md says what it guards and what it does not.
+The claim is written by a conditional update (nothing is inserted while a live claim exists),
+so a late claimant usually writes nothing. The expiry (``ttl_s``) frees a lease whose holder
+died. It relies on the engine reading its own writes and applying each update whole;
+docs/deploy.md says what it guards and what it does not.
 """
 
 from __future__ import annotations
@@ -71,11 +73,16 @@ def engine_lease(private, key: str, *, ttl_s: float = 60.0, wait_s: float = 30.0
             expired = " ".join(f"{node} {_HELD_BY} {ox.NamedNode(who)} . {ox.NamedNode(who)} {_UNTIL} {stored} ."
                                for who, (_, stored) in claims.items())
             drop = f"DELETE DATA {{ GRAPH {graph} {{ {expired} }} }} ;\n" if expired else ""
-            private.update(drop + f"INSERT DATA {{ GRAPH {graph} {{ {node} {_HELD_BY} {me} . {me} {_UNTIL} {until} }} }}")
+            # the claim is written only where the engine, applying this update, sees no live one
+            private.update(drop + f"INSERT {{ GRAPH {graph} {{ {node} {_HELD_BY} {me} . {me} {_UNTIL} {until} }} }} "
+                                  f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {graph} {{ {node} {_HELD_BY} ?other . "
+                                  f"?other {_UNTIL} ?t FILTER(?t > NOW()) }} }} }}")
             time.sleep(settle_s)
             claims = _claims(private, node)
-            live = sorted(who for who, (t, _) in claims.items() if t > datetime.now(timezone.utc))
-            if live and live[0] == me.value:
+            live = [who for who, (t, _) in claims.items() if t > datetime.now(timezone.utc)]
+            # the lease is ours only when ours is the one live claim: of two written at once, each
+            # reads the other's after its own (a read follows its own write), and both step back
+            if live == [me.value]:
                 break
             _withdraw(private, node, me)
         if time.monotonic() > deadline:

@@ -119,8 +119,8 @@ class Stores:
                 raise QueryError("FROM and FROM NAMED may name only public graphs (GET /graphs lists them), "
                                  "written as full IRIs" + (f": {outside[0]} is not one" if outside else ""))
             return list(checked.from_default), list(checked.from_named)
-        if default_graph is None and named_graphs is None and not _NAMES_GRAPHS.search(sparql):
-            return None, None
+        if default_graph is None and named_graphs is None and checked is None and not _NAMES_GRAPHS.search(sparql):
+            return None, None  # a trusted query of ours that names no graph (an untrusted one always gets them)
         public = set(self.public.graphs())
         keep = (lambda graphs: [g for g in graphs if g in public])
         default = keep(default_graph) if default_graph is not None else None
