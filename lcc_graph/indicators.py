@@ -38,6 +38,7 @@ from .catalogue import Catalogue, default_catalogue
 from .judgements import stamp
 from .network_assessment import metric_triples, networks
 from .namespaces import (
+    BASE,
     DQV,
     GRAPHS,
     LCC,
@@ -310,9 +311,43 @@ def upgrade_assessments(stores, progress: Callable[[str], None] | None = None) -
     """
     store = getattr(stores, "public", stores)
     graphs = assessment_graphs(store)  # only these: what other graphs say is not an assessment
-    if not graphs or not store.query(_OUTDATED_QUERY, default_graph=graphs).boolean:
+    if not graphs or not _outdated(store, graphs):
         return 0
     return assess_all(stores, progress)
+
+
+_MEASUREMENT_CLASS = ox.NamedNode(DQV + "QualityMeasurement")
+_COMPUTED_ON = ox.NamedNode(DQV + "computedOn")
+_MEASUREMENT_OF = ox.NamedNode(DQV + "isMeasurementOf")
+_PARTNERS_METRIC = ox.NamedNode(BASE + "metrics/partners")
+_A = ox.NamedNode(RDF + "type")
+
+
+def _outdated(store, graphs: list[str]) -> bool:
+    """Whether an assessment graph holds a measurement in an older shape (:data:`_OUTDATED_QUERY`).
+
+    On the embedded store, by the quads with these predicates, kept when their graph is one of
+    ``graphs``: linear in those quads. The same ASK with every assessment graph as the default
+    graph was quadratic in the number of communities (over ten minutes at 1,000: start-up waited
+    for it); a remote engine still answers the ASK.
+    """
+    raw = getattr(store, "raw", None)
+    if raw is None:
+        return store.query(_OUTDATED_QUERY, default_graph=graphs).boolean
+    wanted = set(graphs)
+
+    def quads(s, p, o) -> list[ox.Quad]:
+        return [q for q in raw.quads_for_pattern(s, p, o, None)
+                if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in wanted]
+
+    measurements = {q.subject for q in quads(None, _A, _MEASUREMENT_CLASS)}
+    if measurements - {q.subject for q in quads(None, _COMPUTED_ON, None)}:
+        return True
+    communities = {q.object for a in {q.subject for q in quads(None, _A, _ASSESSMENT)}
+                   for q in quads(a, _COMMUNITY, None)}
+    partners = {q.subject for q in quads(None, _MEASUREMENT_OF, _PARTNERS_METRIC)}
+    counted = {q.object for m in partners for q in quads(m, _COMPUTED_ON, None)}
+    return bool(communities - counted)
 
 
 def framework_version(store) -> str | None:
