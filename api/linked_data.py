@@ -170,9 +170,8 @@ def named_query_rdf(request: Request, stores, query, lang: str, values: dict[str
             return described + list(result.triples())
         if result.kind != "solutions":
             return described
-        rows = result.rows()
-        return described + result_set_triples(query.iri, result.variables, rows[offset:offset + limit],
-                                              offset=offset, total=len(rows))
+        return described + result_set_triples(query.iri, result.variables, result.page(offset, limit).rows(),
+                                              offset=offset, total=result.row_count)
 
     def _described() -> list[ox.Triple]:
         iri = ox.NamedNode(query.iri)

@@ -1,7 +1,15 @@
-"""Checks on query text before any parser sees it, and on the parsed algebra after."""
+"""Checks on ad hoc query text: a bounded, linear scan of its tokens, before any engine sees it.
+
+The scan decides everything the service must decide itself: size and nesting bounds, an update
+instead of a query, ``SERVICE`` anywhere (pyoxigraph would call the named endpoint: it does, over
+HTTP), and the query's own FROM / FROM NAMED graphs. It costs well under a millisecond a
+kilobyte and holds no parser: the full parse is the engine's (pyoxigraph's Rust parser in a
+query worker, or the remote engine), which refuses malformed text with its own message.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .errors import QueryError
@@ -15,42 +23,56 @@ class QueryLimits:
     max_depth: int = 64
 
 
-def nesting_depth(text: str) -> int:
-    """The deepest nesting of (), {}, [] and << >> outside strings, IRIs and comments: SPARQL
-    shares Turtle's lexical rules, so the upload pre-check's linear scanner serves both."""
-    from .rdf_input import turtle_depth
+# One alternation, tried in order at each position: what the SPARQL grammar reads as one token.
+# Strings follow STRING_LITERAL1/2 and their long forms (an escape is a backslash and one
+# character), IRIs IRIREF; a prefixed name or keyword is read whole (``ex:SERVICE`` and
+# ``?service`` are not the keyword).
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n\r]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][^\s(){}\[\],;.<>"'#]*)
+  | (?P<word>(?:[^\W\d][\w\-.]*)?:[\w\-.:%\\]*|[^\W\d]\w*)
+  | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+  | (?P<open><<|[({\[])
+  | (?P<close>>>|[)}\]])
+  | (?P<other>\S)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_SPACE = re.compile(r"\s*")
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
+_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
-    return turtle_depth(text)
+
+def _tokens(text: str):
+    """(kind, text, offset) for every token but comments; unterminated strings end the scan as
+    an ``other`` token (the engine refuses such text anyway)."""
+    pos, n = 0, len(text)
+    space, token = _SPACE.match, _TOKEN.match
+    while True:
+        pos = space(text, pos).end()
+        if pos >= n:
+            return
+        m = token(text, pos)
+        kind = m.lastgroup
+        if kind != "comment":
+            yield kind, m.group(), pos
+        pos = m.end()
 
 
-def check_query_text(text: str, limits: QueryLimits = QueryLimits()) -> None:
-    """Refuse query text that is too large or too deeply nested to parse safely."""
-    size = len(text.encode("utf-8"))
-    if size > limits.max_bytes:
-        raise QueryError(f"the query is {size} bytes; the limit is {limits.max_bytes}")
-    depth = nesting_depth(text)
-    if depth > limits.max_depth:
-        raise QueryError(f"the query nests {depth} levels deep; the limit is {limits.max_depth}")
-
-
-def _walk(node: object, seen: set[int] | None = None):
-    """Every CompValue below a parse result."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    seen = set() if seen is None else seen
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _walk(value, seen)
-    elif isinstance(node, (list, tuple)):
-        for item in node:
-            yield from _walk(item, seen)
-    elif hasattr(node, "asList") and not isinstance(node, str):
-        for item in node:
-            yield from _walk(item, seen)
+def _expand_escapes(text: str) -> str:
+    """The text with ``\\uXXXX`` and ``\\UXXXXXXXX`` written out, as SPARQL 1.1 (19.2) lets a
+    parser do before it reads the query: checked too, so no keyword hides in an escape."""
+    def one(m: re.Match) -> str:
+        try:
+            return chr(int(m.group(1) or m.group(2), 16))
+        except (ValueError, OverflowError):
+            return m.group()
+    return _UNICODE_ESCAPE.sub(one, text)
 
 
 @dataclass(frozen=True)
@@ -64,43 +86,76 @@ class ReadQuery:
     from_unresolved: int = 0  # FROM / FROM NAMED clauses written otherwise (prefixed names)
 
 
-def check_read_query(text: str, limits: QueryLimits = QueryLimits()) -> ReadQuery:
-    """Check an ad hoc read query; returns its form (SELECT, ASK, CONSTRUCT, DESCRIBE) and dataset.
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
-    Refuses, with a message that says why: text over the size or nesting limits, updates,
-    malformed queries, and ``SERVICE`` anywhere in the parsed query (the engines would call out).
-    """
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql import parser
 
-    check_query_text(text, limits)
-    try:
-        parsed = parser.parseQuery(text)
-    except ParseException as exc:
-        try:
-            parser.parseUpdate(text)
-        except (ParseException, RecursionError, Exception):
-            raise QueryError(f"malformed query: {exc.msg} at line {exc.lineno}, column {exc.col}") from exc
-        raise QueryError("updates are not allowed: this endpoint is read-only") from exc
-    except RecursionError as exc:
-        raise QueryError("the query nests too deeply to parse") from exc
-    form = "SELECT"
-    has_dataset = False
+def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False) -> ReadQuery | None:
+    """One pass over the tokens: nesting, the form, SERVICE, the dataset clauses."""
+    depth = deepest = 0
+    form: str | None = None
     default: list[str] = []
     named: list[str] = []
     unresolved = 0
-    for comp in _walk(parsed):
-        if comp.name == "ServiceGraphPattern":
-            raise QueryError("SERVICE is not allowed: this endpoint never calls other endpoints")
-        if comp.name in ("SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery"):
-            form = comp.name[: -len("Query")].upper()
-            clauses = dict.get(comp, "datasetClause") or []
-            has_dataset = has_dataset or bool(clauses)
-            for clause in clauses:
-                for key, into in (("default", default), ("named", named)):
-                    iri = dict.get(clause, key)
-                    if iri is not None and type(iri).__name__ == "URIRef":
-                        into.append(str(iri))
-                    elif iri is not None:
-                        unresolved += 1
-    return ReadQuery(form, has_dataset, tuple(default), tuple(named), unresolved)
+    previous: list[str] = ["", ""]  # the two words or IRIs before this token, upper-cased
+    for kind, value, offset in _tokens(text):
+        if kind == "open":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limits.max_depth:
+                    raise QueryError(f"the query nests more than {limits.max_depth} levels deep; "
+                                     f"the limit is {limits.max_depth}")
+        elif kind == "close":
+            depth -= 1
+        elif kind == "word":
+            word = value.upper()
+            if word == "SERVICE" or "SERVICE" in word.split(".")[1:]:
+                raise QueryError("SERVICE is not allowed: this endpoint never calls other endpoints")
+            if form is None and not escapes_only:
+                if word in _FORMS:
+                    form = word
+                elif word in _UPDATES:
+                    raise QueryError("updates are not allowed: this endpoint is read-only")
+                elif word not in ("BASE", "PREFIX", "VERSION") and not word.endswith(":") and previous[0] != "PREFIX":
+                    line, col = _line_col(text, offset)
+                    raise QueryError(f"malformed query: expected SELECT, CONSTRUCT, DESCRIBE or ASK at line {line}, "
+                                     f"column {col}, found {value[:40]!r}")
+        if not escapes_only and form is not None:
+            if previous[0] == "FROM" or (previous[0] == "NAMED" and previous[1] == "FROM"):
+                into = named if previous[0] == "NAMED" else default
+                if kind == "iri":
+                    into.append(value[1:-1])
+                elif not (kind == "word" and value.upper() == "NAMED"):
+                    unresolved += 1
+        if kind in ("word", "iri"):
+            previous = [value.upper() if kind == "word" else value, previous[0]]
+        else:
+            previous = [value, previous[0]]
+    if escapes_only:
+        return None
+    if form is None:
+        raise QueryError("malformed query: no SELECT, CONSTRUCT, DESCRIBE or ASK")
+    return ReadQuery(form, bool(default or named or unresolved), tuple(default), tuple(named), unresolved)
+
+
+def check_query_text(text: str, limits: QueryLimits = QueryLimits()) -> None:
+    """Refuse query text that is too large to check."""
+    size = len(text.encode("utf-8"))
+    if size > limits.max_bytes:
+        raise QueryError(f"the query is {size} bytes; the limit is {limits.max_bytes}")
+
+
+def check_read_query(text: str, limits: QueryLimits = QueryLimits()) -> ReadQuery:
+    """Check an ad hoc read query; returns its form (SELECT, ASK, CONSTRUCT, DESCRIBE) and dataset.
+
+    Refuses, with a message that says why: text over the size or nesting limits, updates, text
+    that is no query at all, and ``SERVICE`` anywhere (written plainly or with escapes). Malformed
+    text past its first keyword is the engine's to refuse.
+    """
+    check_query_text(text, limits)
+    checked = _scan(text, limits)
+    if "\\u" in text or "\\U" in text:
+        _scan(_expand_escapes(text), limits, escapes_only=True)
+    return checked

@@ -127,3 +127,47 @@ def test_the_api_answers_503_at_the_deadline_and_serves_others_meanwhile(demo_co
         assert response.json()["error"] == "query_timeout"
         assert "deadline of 2 s" in response.json()["message"]
         assert outcome["seconds"] < DEADLINE * 5
+
+
+def test_workers_are_recycled_after_their_reads_and_above_their_memory_mark(demo_copy, tmp_path):
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp", size=1, limits=ReadLimits(timeout_s=10, recycle_after=3))
+    try:
+        first = stores.pool.worker_pids()
+        for _ in range(2):
+            assert stores.query_public("ASK { ?s ?p ?o }").boolean is True
+        assert stores.pool.worker_pids() == first and stores.pool.recycled == 0
+        assert stores.query_public("ASK { ?s ?p ?o }").boolean is True  # the third read: then replaced
+        assert stores.pool.recycled == 1 and stores.pool.worker_pids() != first
+        assert not _alive(first[0])
+        assert stores.query_public("ASK { ?s ?p ?o }").boolean is True  # the new worker answers
+    finally:
+        stores.close()
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp2", size=1, limits=ReadLimits(timeout_s=10, recycle_rss_bytes=1))
+    try:
+        pids = set()
+        for _ in range(3):
+            pids.update(stores.pool.worker_pids())
+            assert stores.query_public("ASK { ?s ?p ?o }").boolean is True
+        assert stores.pool.recycled == 3 and len(pids) == 3  # every worker holds more than one byte
+    finally:
+        stores.close()
+
+
+def test_a_cached_answer_is_indexed_by_row_and_paged_without_the_rest(pooled):
+    query = ("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(?p = <http://www.w3.org/2000/01/rdf-schema#label>) } "
+             "ORDER BY ?s ?o LIMIT 250")
+    plain = pooled.query_public(query)
+    cached = pooled.query_public(query, cache=True)
+    assert plain.row_ends is None and cached.row_ends is not None
+    assert cached.row_count == plain.row_count == 250
+    assert cached.rows() == plain.rows()
+    whole = plain.rows()
+    for offset, limit in [(0, 100), (100, 100), (200, 100), (249, 5), (250, 10), (0, 1)]:
+        page = cached.page(offset, limit)
+        assert page.rows() == whole[offset:offset + limit]
+        assert page.variables == ["s", "p", "o"]
+        assert plain.page(offset, limit).rows() == whole[offset:offset + limit]
+    # a page holds its rows' bytes only
+    assert len(cached.page(0, 10).data) < len(cached.data) / 10

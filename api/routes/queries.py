@@ -96,9 +96,9 @@ def run_named(request: Request, query: NamedQuery) -> Response:
     if result.kind == "graph":
         return Response(result.serialize("text/turtle"), media_type="text/turtle")
     variables = result.variables
-    rows = result.values()
-    total = len(rows)
-    page = rows[offset:offset + limit]
+    total = result.row_count  # an answer from the query pool is indexed by row: only the page is read
+    shown = result.page(offset, limit)
+    page = shown.values()
     headers = {"X-Total-Count": str(total)}
     link = _page_links(request, offset, limit, total)
     if link:
@@ -113,7 +113,7 @@ def run_named(request: Request, query: NamedQuery) -> Response:
     body = {"query": query.id, "params": {k: v for k, v in values.items()}, "total": total, "limit": limit,
             "offset": offset, "variables": variables, "rows": page}
     if media == "text/html":
-        return _page(request, query, body, values, headers, rows=result.rows()[offset:offset + limit])
+        return _page(request, query, body, values, headers, rows=shown.rows())
     return JSONResponse(body, headers=headers)
 
 

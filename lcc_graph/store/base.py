@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, Protocol
 
@@ -55,11 +56,61 @@ class QueryResult:
     back from the embedded engine, a query worker process or a remote endpoint. A worker asked
     to serialise an answer for a client sends it in that ``media`` type instead: it is then
     only ever sent on (:meth:`serialize` to that type).
+
+    A SELECT answer built by :meth:`indexed` also knows where each row's bytes are
+    (``row_ends``): its row count and a page of its rows are then read without parsing the rest.
     """
 
     kind: ResultKind
     data: bytes
     media: str | None = None
+    row_ends: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
+
+    #: Where the rows of an indexed answer start: after this header and the variables' list.
+    _ROWS_START = b'"results":{"bindings":['
+
+    @classmethod
+    def indexed(cls, data: bytes) -> "QueryResult":
+        """A SPARQL JSON solutions answer rewritten one row after the other, each row's end kept:
+        what a query worker does for an answer the server will serve page by page (the whole
+        answer is read once, there, instead of on every page in the server)."""
+        doc = json.loads(data)
+        head = json.dumps({"vars": doc["head"].get("vars", [])}, separators=(",", ":"))
+        out = [f'{{"head":{head},'.encode() + cls._ROWS_START]
+        ends = []
+        at = len(out[0])
+        for i, row in enumerate(doc["results"]["bindings"]):
+            piece = (b"," if i else b"") + json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode()
+            out.append(piece)
+            at += len(piece)
+            ends.append(at)
+        out.append(b"]}}")
+        return cls("solutions", b"".join(out), None, tuple(ends))
+
+    @property
+    def row_count(self) -> int:
+        """How many rows a SELECT answer has (read from the index when there is one)."""
+        if self.row_ends is not None:
+            return len(self.row_ends)
+        return sum(1 for _ in self.parsed())  # type: ignore[union-attr]
+
+    def _page_bytes(self, offset: int, limit: int) -> bytes:
+        """The SPARQL JSON of rows ``offset`` to ``offset + limit`` only (an indexed answer)."""
+        assert self.row_ends is not None
+        ends = self.row_ends[offset:offset + limit]
+        start_of_rows = self.data.index(self._ROWS_START) + len(self._ROWS_START)
+        head = self.data[:start_of_rows]
+        if not ends:
+            return head + b"]}}"
+        first = self.row_ends[offset - 1] + 1 if offset > 0 else start_of_rows  # +1: the comma
+        return head + self.data[first:ends[-1]] + b"]}}"
+
+    def page(self, offset: int, limit: int) -> "QueryResult":
+        """The answer with rows ``offset`` to ``offset + limit`` only; an indexed answer reads
+        only their bytes."""
+        if self.row_ends is None:
+            return QueryResult.indexed(self.data).page(offset, limit)
+        return QueryResult("solutions", self._page_bytes(offset, limit))
 
     @classmethod
     def from_pyoxigraph(cls, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> "QueryResult":

@@ -34,6 +34,8 @@ class ReadLimits:
     max_bytes: int = 64 * 1024 * 1024
     memory_bytes: int = 4 * 1024**3
     slow_after_s: float = 1.0
+    recycle_after: int = 2_000  # reads a worker serves before it is replaced by a fresh one
+    recycle_rss_bytes: int = 160 * 1024**2  # a worker holding more memory after a read is replaced
 
 
 WORKER_NICE = 5
@@ -48,8 +50,27 @@ def _renice(worker: "_Worker", nice: int) -> None:
         pass
 
 
+def _rss_bytes() -> int:
+    """This process's resident memory now (Linux; 0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+#: The fewest bytes a row of a SPARQL JSON answer takes (``{}`` and a comma): an answer shorter
+#: than ``max_rows`` times this cannot be over the row limit, and is not counted.
+MIN_ROW_BYTES = 3
+
+
 def _worker_main(conn, memory_bytes: int) -> None:
-    """The worker loop: open checkpoints read-only, run queries, send canonical bytes back."""
+    """The worker loop: open checkpoints read-only, run queries, send the answer's bytes back.
+
+    Nothing here parses query text but the engine: the server has already scanned an ad hoc query
+    (:mod:`lcc_graph.sparql_guard`), and pyoxigraph's own parser refuses malformed text. Each
+    reply says how much memory the worker holds, so the pool can replace a grown one.
+    """
     import resource
 
     import pyoxigraph as ox
@@ -69,14 +90,8 @@ def _worker_main(conn, memory_bytes: int) -> None:
         if msg is None:
             return
         (checkpoint, sparql, default_graph, named_graphs, query_dataset, substitutions, max_rows, max_bytes,
-         check, media) = msg
+         index, media) = msg
         try:
-            if check is not None:
-                # an ad hoc query is parsed and checked here, where a slow or crashing parse hurts no one
-                from ..sparql_guard import QueryLimits, check_read_query
-
-                checked = check_read_query(sparql, QueryLimits(*check))
-                query_dataset = checked.has_dataset and default_graph is None and named_graphs is None
             if opened != checkpoint:
                 store = None
                 store = ox.Store.read_only(checkpoint)
@@ -84,29 +99,34 @@ def _worker_main(conn, memory_bytes: int) -> None:
             kwargs = pyoxigraph_query_options(default_graph, named_graphs, not query_dataset, substitutions)
             result = QueryResult.from_pyoxigraph(store.query(sparql, **kwargs))
             if len(result.data) > max_bytes:
-                conn.send(("limit", f"the result is over {max_bytes} bytes: add a LIMIT"))
+                conn.send(("limit", f"the result is over {max_bytes} bytes: add a LIMIT", _rss_bytes()))
                 continue
-            if result.kind == "solutions":
-                rows = sum(1 for _ in result.parsed())
+            if result.kind == "solutions" and (index or len(result.data) > MIN_ROW_BYTES * max_rows):
+                if index:
+                    result = QueryResult.indexed(result.data)
+                rows = result.row_count
                 if rows > max_rows:
-                    conn.send(("limit", f"the result has {rows} rows, over the limit of {max_rows}: add a LIMIT"))
+                    conn.send(("limit", f"the result has {rows} rows, over the limit of {max_rows}: add a LIMIT",
+                               _rss_bytes()))
                     continue
             wanted = (media or {}).get(result.kind)
-            conn.send(("ok", result.kind, result.serialize(wanted) if wanted else result.data, wanted))
+            conn.send(("ok", result.kind, result.serialize(wanted) if wanted else result.data, wanted,
+                       result.row_ends, _rss_bytes()))
         except QueryError as exc:
-            conn.send(("query", exc.message))
+            conn.send(("query", exc.message, _rss_bytes()))
         except SyntaxError as exc:
-            conn.send(("query", f"malformed query: {exc}"))
+            conn.send(("query", f"malformed query: {exc}", _rss_bytes()))
         except MemoryError:
-            conn.send(("limit", "the query needed more memory than a query may use"))
+            conn.send(("limit", "the query needed more memory than a query may use", 0))
         except Exception as exc:  # reported to the caller, which decides
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            conn.send(("error", f"{type(exc).__name__}: {exc}", _rss_bytes()))
 
 
 class _Worker(ChildProcess):
     def __init__(self, ctx, memory_bytes: int) -> None:
         super().__init__(ctx, _worker_main, (memory_bytes,))
         self.checkpoint: str | None = None
+        self.runs = 0
 
 
 class QueryPool:
@@ -124,6 +144,7 @@ class QueryPool:
         self._seq = 0
         self.cache = ResultCache()
         self.runs = 0  # reads sent to a worker (the others were answered from the cache)
+        self.recycled = 0  # workers replaced after recycle_after reads or above recycle_rss_bytes
         self._inflight: dict[tuple, threading.Event] = {}
         self._slow_adhoc = 0  # ad hoc reads running past slow_after_s now
         for old in self.checkpoint_dir.glob("cp-*"):
@@ -191,7 +212,7 @@ class QueryPool:
         query_dataset: bool = False,
         substitutions: Mapping[str, Term] | None = None,
         cache: bool = False,
-        check: tuple[int, int] | None = None,
+        adhoc: bool = False,
         media: Mapping[str, str] | None = None,
     ) -> QueryResult:
         """Run a read in a worker; QueryTimeout at the deadline (the worker is killed).
@@ -199,17 +220,18 @@ class QueryPool:
         With ``cache`` (for deterministic queries only) the answer is kept for the current
         checkpoint and a repeated read is answered from it (see :mod:`.result_cache`).
 
-        An ad hoc query passes ``check`` (its size and nesting limits): the worker then parses and
-        checks it (updates, SERVICE; FROM chooses the dataset) before running it, and the query
+        An ``adhoc`` query (checked by :func:`lcc_graph.sparql_guard.check_read_query` already)
         counts against the share of long reads (:meth:`_run`). ``media`` (result kind -> media
-        type) has the worker serialise the answer, so the server process never converts it.
+        type) has the worker serialise the answer, so the server process never converts it. A
+        cached SELECT answer comes indexed by row (:meth:`QueryResult.indexed`): its pages are
+        then read without parsing the rest.
         """
         timeout = self.limits.timeout_s if timeout_s is None else timeout_s
         if self._current is None:
             raise StoreError("no checkpoint has been published yet")
         if not cache:
             return self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, timeout,
-                             check=check, media=media)[1]
+                             adhoc=adhoc, media=media)[1]
         started = time.monotonic()
         shape = (hashlib.sha256(sparql.encode()).hexdigest(),
                  None if default_graph is None else tuple(default_graph),
@@ -231,9 +253,11 @@ class QueryPool:
             if cached is not None:
                 return cached
             remaining = max(0.01, timeout - (time.monotonic() - started))
-            return self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, remaining)[1]
+            return self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, remaining,
+                             index=True)[1]
         try:
-            checkpoint, result = self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, timeout)
+            checkpoint, result = self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, timeout,
+                                           index=True)
             if checkpoint == str(self._current):  # an answer from a replaced checkpoint is never asked for
                 self.cache.put((checkpoint, *shape), result)
             return result
@@ -265,16 +289,15 @@ class QueryPool:
 
     def _run(self, sparql: str, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None,
              query_dataset: bool, substitutions: Mapping[str, Term] | None,
-             timeout: float, *, check: tuple[int, int] | None = None,
+             timeout: float, *, adhoc: bool = False, index: bool = False,
              media: Mapping[str, str] | None = None) -> tuple[str, QueryResult]:
         """Run a read in an idle worker on the newest checkpoint; returns that checkpoint and the answer.
 
-        Fair reads: an ad hoc query (``check`` given) still running after ``slow_after_s`` is stopped
+        Fair reads: an ``adhoc`` query still running after ``slow_after_s`` is stopped
         with Busy (429) when the other ad hoc long reads already hold every worker but one, so pages,
         named queries and short queries always have a worker within ``slow_after_s``.
         """
         started = time.monotonic()
-        adhoc = check is not None
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
@@ -289,7 +312,7 @@ class QueryPool:
                               None if default_graph is None else list(default_graph),
                               None if named_graphs is None else list(named_graphs), query_dataset,
                               dict(substitutions or {}), self.limits.max_rows, self.limits.max_bytes,
-                              None if check is None else tuple(check), None if media is None else dict(media)))
+                              index, None if media is None else dict(media)))
             if not worker.conn.poll(min(remaining, self.limits.slow_after_s)):
                 if not self._enter_slow(adhoc):
                     self._replace(worker)
@@ -314,10 +337,16 @@ class QueryPool:
         except BaseException:
             self._replace(worker)  # anything else (an unpicklable term, an interrupt): never lose a worker
             raise
-        self._idle.put(worker)
+        worker.runs += 1
+        if worker.runs >= self.limits.recycle_after or reply[-1] > self.limits.recycle_rss_bytes:
+            with self._lock:
+                self.recycled += 1
+            self._replace(worker)  # memory a query made the worker hold goes back to the system
+        else:
+            self._idle.put(worker)
         status = reply[0]
         if status == "ok":
-            return checkpoint, QueryResult(reply[1], reply[2], reply[3])
+            return checkpoint, QueryResult(reply[1], reply[2], reply[3], reply[4])
         if status in ("query", "limit"):
             raise QueryError(reply[1])
         raise QueryError(f"query failed: {reply[1]}")

@@ -1,0 +1,138 @@
+"""The read check of ad hoc queries: a linear token scan that refuses what the service must
+never run (updates, SERVICE, too much nesting) and reads the query's own FROM graphs; the
+engine's parser refuses the rest."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+
+from lcc_graph.catalogue import load_catalogue
+from lcc_graph.errors import QueryError
+from lcc_graph.sparql_guard import QueryLimits, check_read_query
+
+SERVICE_SPELLINGS = [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { service <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o # a comment\n SeRvIcE\n<http://127.0.0.1:9/>{?s ?p ?o} }",
+    "SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p true.SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p 1.SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p <urn:o>.SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o.SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p 'x'SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVIC\\U00000045 <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "PREFIX x: <urn:x:> SELECT * WHERE { ?s x:p ?o . { SERVICE ?endpoint { ?s ?p ?o } } }",
+    "ASK { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+]
+
+
+@pytest.mark.parametrize("query", SERVICE_SPELLINGS)
+def test_service_is_refused_however_it_is_written(query):
+    with pytest.raises(QueryError, match="SERVICE is not allowed"):
+        check_read_query(query)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s <urn:service> 'SERVICE' } # SERVICE in a comment",
+    "PREFIX service: <urn:s:> SELECT ?service WHERE { ?service service:x 1 ; <urn:p> '''SERVICE\n''' }",
+    "PREFIX ex: <urn:e:> SELECT * WHERE { ?s ex:service ?o FILTER(regex(?o, \"SERVICE <x> {\")) }",
+])
+def test_service_as_a_name_a_string_or_a_comment_is_not_the_keyword(query):
+    assert check_read_query(query).form == "SELECT"
+
+
+@pytest.mark.parametrize("query", [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "PREFIX a: <urn:a:> DELETE WHERE { ?s ?p ?o }",
+    "BASE <http://example.org/> WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "LOAD <http://127.0.0.1:9/data.ttl>",
+    "clear all",
+    "DROP GRAPH <urn:g>",
+])
+def test_updates_are_refused(query):
+    with pytest.raises(QueryError, match="updates are not allowed"):
+        check_read_query(query)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "# only a comment", "foo", "{ ?s ?p ?o }", "PREFIX x: <urn:x:>"])
+def test_text_that_is_no_query_is_malformed(query):
+    with pytest.raises(QueryError, match="malformed query"):
+        check_read_query(query)
+
+
+def test_size_and_nesting_limits():
+    with pytest.raises(QueryError, match="the limit is 100"):
+        check_read_query("SELECT * WHERE { ?s ?p " + "'x' " * 30 + "}", QueryLimits(max_bytes=100))
+    nested = "SELECT * WHERE " + "{" * 65 + "}" * 65
+    with pytest.raises(QueryError, match="nests more than 64 levels"):
+        check_read_query(nested)
+    assert check_read_query("SELECT * WHERE " + "{" * 64 + "}" * 64).form == "SELECT"
+    # brackets inside strings, IRIs and comments do not count
+    assert check_read_query("SELECT * WHERE { ?s ?p '" + "{" * 100 + "' } # " + "(" * 100).form == "SELECT"
+    # quoted triples nest too
+    with pytest.raises(QueryError, match="nests more than 2"):
+        check_read_query("SELECT * WHERE { << << <urn:a> <urn:b> <urn:c> >> <urn:b> <urn:c> >> ?p ?o }",
+                         QueryLimits(max_depth=2))
+
+
+def test_forms_and_dataset_clauses():
+    checked = check_read_query("BASE <http://x/> PREFIX : <urn:> SELECT * FROM <urn:g1> FROM NAMED <urn:g2> "
+                               "FROM :g3 WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert (checked.form, checked.has_dataset) == ("SELECT", True)
+    assert checked.from_default == ("urn:g1",) and checked.from_named == ("urn:g2",)
+    assert checked.from_unresolved == 1
+    for text, form in [("ASK { ?s ?p ?o }", "ASK"), ("construct where { ?s ?p ?o }", "CONSTRUCT"),
+                       ("DESCRIBE <urn:x>", "DESCRIBE"), ("PREFIX from: <urn:f:> SELECT ?from WHERE { ?from from:x 1 }", "SELECT")]:
+        checked = check_read_query(text)
+        assert (checked.form, checked.has_dataset) == (form, False)
+
+
+def test_every_catalogue_query_passes_with_its_form():
+    forms = {"table": "SELECT", "indicator": "SELECT", "boolean": "ASK", "graph": ("CONSTRUCT", "DESCRIBE")}
+    for query in load_catalogue():
+        checked = check_read_query(query.text, QueryLimits(max_bytes=100_000))
+        assert checked.form in forms[query.kind], query.id
+        assert not checked.has_dataset, query.id
+
+
+def test_no_spelling_of_service_reaches_a_listener_through_the_api(client):
+    """The engine would call the endpoint (pyoxigraph does, over HTTP): nothing may get that far."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.5)
+    port = server.getsockname()[1]
+    hits: list[bytes] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            hits.append(conn.recv(200))
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        for query in SERVICE_SPELLINGS:
+            r = client.post("/sparql", data={"query": query.replace("127.0.0.1:9", f"127.0.0.1:{port}")})
+            assert r.status_code == 400 and "SERVICE" in r.json()["message"], query
+    finally:
+        stop.set()
+        thread.join(2)
+        server.close()
+    assert hits == []
+
+
+def test_malformed_text_past_the_first_keyword_is_the_engines_to_refuse(client):
+    r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"},
+                       headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 400 and r.json()["message"].startswith("malformed query")
