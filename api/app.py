@@ -62,9 +62,11 @@ def _start(stores: Stores, settings: Settings) -> None:
     install_framework(stores)
     dropped = reconcile(stores)
     if dropped:
-        log.warning("dropped %d version(s) recorded but never committed: %s", len(dropped), dropped)
+        shown = ", ".join(f"{community} v{number}" for community, number in dropped[:10])
+        log.warning("dropped %d version(s) recorded but never committed: %s%s", len(dropped), shown,
+                    f" and {len(dropped) - 10} more" if len(dropped) > 10 else "")
     try:
-        upgraded = upgrade_assessments(stores)
+        upgraded = upgrade_assessments(stores, remember=True)
     except Exception:  # the service still serves its data; reports miss the old assessments
         log.exception("could not reassess the stored assessments of an older shape; run `lcc assess`")
     else:

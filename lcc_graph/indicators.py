@@ -42,6 +42,7 @@ from .namespaces import (
     DQV,
     GRAPHS,
     LCC,
+    PRIVATE,
     PROV,
     RDF,
     XSD,
@@ -302,18 +303,45 @@ def assessment_graphs(store) -> list[str]:
     return [g for g in store.graphs() if g.startswith(prefix) and g.endswith("/assessment")]
 
 
-def upgrade_assessments(stores, progress: Callable[[str], None] | None = None) -> int:
+#: The shape this version writes measurements in: change it with :data:`_OUTDATED_QUERY`.
+ASSESSMENT_SHAPE = "2"
+_SHAPE_GRAPH = PRIVATE + "assessment-shape"
+_SHAPE_NODE = ox.NamedNode(_SHAPE_GRAPH)
+_SHAPE = ox.NamedNode(LCC + "assessmentShape")
+_GRAPH_COUNT = ox.NamedNode(LCC + "assessmentGraphs")
+
+
+def _remembered_shape(private) -> tuple[str, int] | None:
+    """The shape and number of assessment graphs the last start-up found current, if recorded."""
+    found = {q.predicate: q.object.value for q in private.quads(_SHAPE_NODE, None, None, graph=_SHAPE_GRAPH)}
+    try:
+        return found[_SHAPE], int(found[_GRAPH_COUNT])
+    except (KeyError, ValueError):
+        return None
+
+
+def upgrade_assessments(stores, progress: Callable[[str], None] | None = None, *, remember: bool = False) -> int:
     """Reassess every community when a stored measurement is in an older shape; returns how many
     communities were assessed (0 when every assessment is current).
 
     The service calls it at start-up, so that a data directory assessed by an earlier version is
-    read the way the catalogue queries expect, without waiting for ``lcc assess``.
+    read the way the catalogue queries expect, without waiting for ``lcc assess``. With
+    ``remember`` (start-up) the outcome is recorded in the private store: the shape checked and
+    the number of assessment graphs. A later start that finds both unchanged reads nothing
+    else: every assessment written since was written by this version, in its shape (the full
+    check reads every measurement, five seconds at 1,000 communities).
     """
     store = getattr(stores, "public", stores)
+    private = getattr(stores, "private", None) if remember else None
     graphs = assessment_graphs(store)  # only these: what other graphs say is not an assessment
-    if not graphs or not _outdated(store, graphs):
+    if private is not None and _remembered_shape(private) == (ASSESSMENT_SHAPE, len(graphs)):
         return 0
-    return assess_all(stores, progress)
+    assessed = assess_all(stores, progress) if graphs and _outdated(store, graphs) else 0
+    if private is not None:
+        count = len(assessment_graphs(store)) if assessed else len(graphs)
+        private.replace_graphs({_SHAPE_GRAPH: [ox.Triple(_SHAPE_NODE, _SHAPE, ox.Literal(ASSESSMENT_SHAPE)),
+                                               ox.Triple(_SHAPE_NODE, _GRAPH_COUNT, ox.Literal(str(count)))]})
+    return assessed
 
 
 _MEASUREMENT_CLASS = ox.NamedNode(DQV + "QualityMeasurement")

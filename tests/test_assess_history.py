@@ -63,3 +63,23 @@ def test_the_upgrade_reads_assessment_graphs_only(stores):
     assert upgrade_assessments(stores) == 1
     assert upgrade_assessments(stores) == 0
     assert markers(stores) == ["1"]
+
+
+def test_start_up_remembers_that_the_assessments_are_current(stores):
+    """Start-up checks every measurement once; then only a different number of assessment
+    graphs sends it back to the full check (what this version writes is in its shape)."""
+    upload(stores, "alpha", body(1000), "text/turtle", token_id="t1")
+    old_shape = ox.Quad(ox.NamedNode("https://w3id.org/lcc/communities/alpha/assessment/x/raw"),
+                        ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                        ox.NamedNode("http://www.w3.org/ns/dqv#QualityMeasurement"),
+                        ox.NamedNode(community_graph("alpha", "assessment")))
+    stores.public.raw.add(old_shape)
+    assert upgrade_assessments(stores, remember=True) == 1  # found and reassessed, then recorded
+    stores.public.raw.add(old_shape)  # what only an earlier version could have written
+    assert upgrade_assessments(stores, remember=True) == 0  # the record is trusted: nothing read
+    assert upgrade_assessments(stores) == 1  # the full check still finds it
+    upload(stores, "beta", body(500).replace(b"alpha", b"beta").replace(b"Alpha", b"Beta"), "text/turtle",
+           token_id="t2")
+    stores.public.raw.add(old_shape)
+    assert upgrade_assessments(stores, remember=True) == 2  # a new assessment graph: checked again
+    assert upgrade_assessments(stores, remember=True) == 0
