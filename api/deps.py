@@ -73,10 +73,29 @@ def negotiate_lang(header: str, supported: tuple[str, ...]) -> str | None:
     return None
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-StoresDep = Annotated[Stores, Depends(get_stores)]
-TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
-LangDep = Annotated[str, Depends(get_lang)]
+# FastAPI runs a plain ``def`` dependency on the thread pool: a hand-off to a thread and back for
+# every dependency of every request (a third of the server's time on a short query). These read
+# the app state or a header only, so they are given to FastAPI as coroutines, run on the loop.
+async def _settings(request: Request) -> Settings:
+    return get_settings(request)
+
+
+async def _stores(request: Request) -> Stores:
+    return get_stores(request)
+
+
+async def _templates(request: Request) -> Jinja2Templates:
+    return get_templates(request)
+
+
+async def _lang(request: Request) -> str:
+    return get_lang(request)
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+StoresDep = Annotated[Stores, Depends(_stores)]
+TemplatesDep = Annotated[Jinja2Templates, Depends(_templates)]
+LangDep = Annotated[str, Depends(_lang)]
 
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
@@ -92,4 +111,8 @@ def community_id(id: str) -> str:
     return id
 
 
-CommunityId = Annotated[str, Depends(community_id)]
+async def _community_id(id: str) -> str:
+    return community_id(id)
+
+
+CommunityId = Annotated[str, Depends(_community_id)]

@@ -83,17 +83,29 @@ def test_the_check_finds_a_blocking_call():
     assert _blocking_calls(bad) == ["bad: query_public() at line 2", "bad: render() at line 3"]
 
 
-def test_dependencies_of_async_handlers_are_plain_functions():
-    """FastAPI runs a plain ``def`` dependency on the thread pool; an ``async def`` one on the loop."""
+def test_coroutine_dependencies_only_read_the_request():
+    """FastAPI runs a plain ``def`` dependency on the thread pool and an ``async def`` one on the
+    loop: a coroutine dependency (settings, stores, language: no hand-off to a thread) may make
+    no store, parse or render call, nor call a plain ``def`` dependency that does."""
     app = _app()
-    offenders = []
+    coroutines, offenders = set(), []
 
     def walk(dependant, path):
         for dep in dependant.dependencies:
             if inspect.iscoroutinefunction(dep.call):
-                offenders.append(f"{path}: {dep.call.__name__}")
+                coroutines.add(dep.call.__name__)
+                offenders.extend(f"{path}: {found}" for found in _blocking_calls(dep.call))
+                offenders.extend(f"{path}: {dep.call.__name__} calls {name}()" for name in _calls(dep.call)
+                                 if name in ("registered_community", "authorise", "check_ownership"))
             walk(dep, path)
 
     for route in _routes(app):
         walk(route.dependant, route.path)
     assert not offenders, offenders
+    assert {"_settings", "_stores", "_lang"} <= coroutines  # what every read route depends on
+
+
+def _calls(func) -> set[str]:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    return {c.func.attr if isinstance(c.func, ast.Attribute) else getattr(c.func, "id", "")
+            for c in ast.walk(tree) if isinstance(c, ast.Call)}

@@ -6,6 +6,7 @@ import os
 import threading
 import time
 
+import pyoxigraph as ox
 import pytest
 
 from lcc_graph.errors import QueryError, QueryTimeout
@@ -66,12 +67,33 @@ def test_runaway_is_stopped_while_others_are_served(pooled):
     assert not any(_alive(pid) for pid in killed)
 
 
-def test_a_query_that_crashes_its_worker_is_a_bad_query(pooled):
-    deep = "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"  # segfaults pyoxigraph's parser
-    with pytest.raises(QueryError, match="crashed"):
-        pooled.query_public(deep)
-    assert pooled.query_public("ASK { ?s ?p ?o }").boolean is True
-    assert len(pooled.pool.worker_pids()) == 2
+def test_a_query_that_crashes_its_worker_is_a_bad_query(demo_copy, tmp_path):
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp", size=1, limits=ReadLimits(timeout_s=DEADLINE))
+    try:
+        before = stores.pool.worker_pids()
+        killer = threading.Timer(0.5, lambda: os.kill(before[0], 9))
+        killer.start()  # what a crash of the engine does to the worker running the query
+        try:
+            with pytest.raises(QueryError, match="crashed"):
+                stores.query_public(RUNAWAY)
+        finally:
+            killer.cancel()
+        assert stores.query_public("ASK { ?s ?p ?o }").boolean is True
+        assert len(stores.pool.worker_pids()) == 1 and stores.pool.worker_pids() != before
+    finally:
+        stores.close()
+
+
+@pytest.mark.parametrize("query", [
+    "ASK { FILTER(" + "+".join(["1"] * 9000) + ") }",  # overflowed the main thread's 8 MB stack
+    "ASK { FILTER(" + "!" * 19000 + "true) }",
+    "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+])
+def test_deeply_recursive_expressions_are_answered(pooled, query):
+    before = pooled.pool.worker_pids()
+    assert len(pooled.query_public(query).data) > 0
+    assert pooled.pool.worker_pids() == before  # no worker died
 
 
 def test_result_row_limit(demo_copy, tmp_path):
@@ -171,3 +193,28 @@ def test_a_cached_answer_is_indexed_by_row_and_paged_without_the_rest(pooled):
         assert plain.page(offset, limit).rows() == whole[offset:offset + limit]
     # a page holds its rows' bytes only
     assert len(cached.page(0, 10).data) < len(cached.data) / 10
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_an_awaited_read_of_a_large_answer_is_whole(pooled, loop):
+    """The loop waits for the worker's pipe; uvloop makes a watched descriptor non-blocking, and
+    a large answer was then read half-way (reported as a crash of the engine)."""
+    import asyncio
+
+    from lcc_graph.sparql_guard import QueryLimits
+
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    expected = pooled.query_public(query).triples()
+
+    async def main():
+        return [await pooled.query_untrusted_async(query, QueryLimits(), {"graph": "application/n-triples"})
+                for _ in range(2)]
+
+    if loop == "uvloop":
+        uvloop = pytest.importorskip("uvloop")
+        answers = uvloop.run(main())
+    else:
+        answers = asyncio.run(main())
+    for answer in answers:
+        assert answer.media == "application/n-triples" and len(answer.data) > 256 * 1024
+        assert len(set(ox.parse(answer.data, format=ox.RdfFormat.N_TRIPLES))) == len(set(expected))

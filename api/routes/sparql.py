@@ -1,7 +1,8 @@
 """``/sparql``: the SPARQL 1.1 Protocol, read-only, over the public current graphs.
 
-The handlers only read the request: the query is parsed, checked, run and serialised in a
-query worker (``Stores.query_untrusted``), never on the event loop or in the server process.
+The handlers only read the request and await the answer: the query is scanned, parsed, run and
+serialised in a query worker (``Stores.query_untrusted_async``), never on the event loop or in the
+server process; without a query pool (a remote engine), on a thread.
 """
 
 from __future__ import annotations
@@ -79,14 +80,15 @@ def result_media(request: Request) -> dict[str, str]:
     return media
 
 
-def run_query(stores, settings, media: dict[str, str], query: str, default_graphs: list[str],
-              named_graphs: list[str]) -> Response:
-    """Check, run and serialise one read query (in a query worker when there is a pool)."""
+async def answer_query(stores, settings, media: dict[str, str], query: str, default_graphs: list[str],
+                       named_graphs: list[str]) -> Response:
+    """Check, run and serialise one read query: scanned, run and serialised in a query worker (or
+    on a thread, without a pool); the loop only waits for the answer."""
     if not query.strip():
         raise QueryError("the query is empty")
     limits = QueryLimits(max_bytes=settings.max_query_bytes, max_depth=settings.max_query_depth)
-    result = stores.query_untrusted(query, limits, media, default_graph=default_graphs or None,
-                                    named_graphs=named_graphs or None)
+    result = await stores.query_untrusted_async(query, limits, media, default_graph=default_graphs or None,
+                                                named_graphs=named_graphs or None)
     if result.media is None:
         raise NotAcceptable(f"the query's answer is a {result.kind} result; ask for one of "
                             f"{', '.join(GRAPH_FORMATS if result.kind == 'graph' else SOLUTION_FORMATS)}")
@@ -100,7 +102,7 @@ def _one(values: list[str], name: str) -> str | None:
 
 
 @router.get("/sparql", summary="SPARQL 1.1 Protocol query (GET)", responses=RESPONSES)
-def sparql_get(
+async def sparql_get(
     request: Request,
     stores: StoresDep,
     settings: SettingsDep,
@@ -118,11 +120,11 @@ def sparql_get(
     if wants_html(request) and (query is None or request.query_params.get("format") == "html"):
         from .pages import sparql_editor
 
-        return sparql_editor(request, lang, query)
+        return await run_in_threadpool(sparql_editor, request, lang, query)
     if query is None:
         endpoint = str(request.url).split("?", 1)[0]
         return Response(SERVICE_DESCRIPTION.format(endpoint=endpoint), media_type="text/turtle")
-    return run_query(stores, settings, result_media(request), query, default_graph_uri, named_graph_uri)
+    return await answer_query(stores, settings, result_media(request), query, default_graph_uri, named_graph_uri)
 
 
 @router.post(
@@ -163,4 +165,4 @@ async def sparql_post(request: Request, stores: StoresDep, settings: SettingsDep
         query = _one(form.get("query", []), "query") or ""
         default_graphs += form.get("default-graph-uri", [])
         named_graphs += form.get("named-graph-uri", [])
-    return await run_in_threadpool(run_query, stores, settings, media, query, default_graphs, named_graphs)
+    return await answer_query(stores, settings, media, query, default_graphs, named_graphs)

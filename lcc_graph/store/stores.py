@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -12,7 +13,7 @@ import pyoxigraph as ox
 
 from ..errors import QueryError
 from ..sandbox import Sandbox, upload_sandbox
-from ..sparql_guard import QueryLimits, ReadQuery, check_read_query
+from ..sparql_guard import QueryLimits, ReadQuery, check_query_text, check_read_query
 from .base import QueryResult, Term
 from .embedded import EmbeddedStore
 from .workers import QueryPool, ReadLimits
@@ -155,6 +156,25 @@ class Stores:
                                        query_dataset=checked.has_dataset and default_graph is None and named_graphs is None)
         wanted = media.get(result.kind)
         return QueryResult(result.kind, result.serialize(wanted), wanted) if wanted else result
+
+    async def query_untrusted_async(
+        self,
+        sparql: str,
+        limits: QueryLimits,
+        media: Mapping[str, str],
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """:meth:`query_untrusted`, awaited: with a query pool the query goes to a worker as it
+        came (its size checked here), is scanned, run and serialised there, and its answer is
+        awaited on the event loop; without one, all of it runs on a thread."""
+        if self.pool is None:
+            return await asyncio.to_thread(self.query_untrusted, sparql, limits, media,
+                                           default_graph=default_graph, named_graphs=named_graphs)
+        check_query_text(sparql, limits)
+        return await self.pool.query_async(sparql, default_graph=default_graph, named_graphs=named_graphs,
+                                           check=(limits.max_bytes, limits.max_depth), media=media)
 
     def generation(self) -> str | None:
         """A name for the public data as readers see it now (the current checkpoint), or None

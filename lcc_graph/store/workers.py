@@ -8,6 +8,8 @@ as a bad query and the worker replaced. Writes go to the live store and never wa
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import hashlib
 import multiprocessing as mp
 import os
@@ -15,6 +17,7 @@ import queue
 import shutil
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +37,7 @@ class ReadLimits:
     max_bytes: int = 64 * 1024 * 1024
     memory_bytes: int = 4 * 1024**3
     slow_after_s: float = 1.0
-    recycle_after: int = 2_000  # reads a worker serves before it is replaced by a fresh one
+    recycle_after: int = 10_000  # reads a worker serves before it is replaced by a fresh one
     recycle_rss_bytes: int = 160 * 1024**2  # a worker holding more memory after a read is replaced
 
 
@@ -62,9 +65,28 @@ def _rss_bytes() -> int:
 #: The fewest bytes a row of a SPARQL JSON answer takes (``{}`` and a comma): an answer shorter
 #: than ``max_rows`` times this cannot be over the row limit, and is not counted.
 MIN_ROW_BYTES = 3
+#: Answers larger than this are announced first (``("large",)``): reading them takes a while,
+#: which an asyncio reader does on a thread instead of on the event loop.
+LARGE_REPLY_BYTES = 256 * 1024
+
+
+#: The stack of the thread that runs queries in a worker. pyoxigraph evaluates expressions by
+#: recursion: ``1+1+...`` 9,000 terms long (18 KB) overflowed the 8 MB main stack and killed the
+#: worker; with this one every 20 KB query shape tried runs (``!`` 19,000 deep, 10,000 nested
+#: groups). Only the pages touched are resident, and a worker grown past its memory mark is
+#: replaced.
+QUERY_STACK_BYTES = 256 * 1024 * 1024
 
 
 def _worker_main(conn, memory_bytes: int) -> None:
+    """Run :func:`_serve` on a thread with a deep stack (:data:`QUERY_STACK_BYTES`)."""
+    threading.stack_size(QUERY_STACK_BYTES)
+    thread = threading.Thread(target=_serve, args=(conn, memory_bytes), name="lcc-query")
+    thread.start()
+    thread.join()
+
+
+def _serve(conn, memory_bytes: int) -> None:
     """The worker loop: open checkpoints read-only, run queries, send the answer's bytes back.
 
     Nothing here parses query text but the engine: the server has already scanned an ad hoc query
@@ -90,8 +112,15 @@ def _worker_main(conn, memory_bytes: int) -> None:
         if msg is None:
             return
         (checkpoint, sparql, default_graph, named_graphs, query_dataset, substitutions, max_rows, max_bytes,
-         index, media) = msg
+         index, media, check) = msg
         try:
+            if check is not None:
+                # an ad hoc query the server has not scanned (it only forwards it): scanned here
+                # before the engine sees it (a linear scan: see lcc_graph.sparql_guard)
+                from ..sparql_guard import QueryLimits, check_read_query
+
+                checked = check_read_query(sparql, QueryLimits(*check))
+                query_dataset = checked.has_dataset and default_graph is None and named_graphs is None
             if opened != checkpoint:
                 store = None
                 store = ox.Store.read_only(checkpoint)
@@ -110,8 +139,10 @@ def _worker_main(conn, memory_bytes: int) -> None:
                                _rss_bytes()))
                     continue
             wanted = (media or {}).get(result.kind)
-            conn.send(("ok", result.kind, result.serialize(wanted) if wanted else result.data, wanted,
-                       result.row_ends, _rss_bytes()))
+            data = result.serialize(wanted) if wanted else result.data
+            if len(data) > LARGE_REPLY_BYTES:
+                conn.send(("large",))  # the reader on the event loop reads what follows on a thread
+            conn.send(("ok", result.kind, data, wanted, result.row_ends, _rss_bytes()))
         except QueryError as exc:
             conn.send(("query", exc.message, _rss_bytes()))
         except SyntaxError as exc:
@@ -147,6 +178,8 @@ class QueryPool:
         self.recycled = 0  # workers replaced after recycle_after reads or above recycle_rss_bytes
         self._inflight: dict[tuple, threading.Event] = {}
         self._slow_adhoc = 0  # ad hoc reads running past slow_after_s now
+        # reads waiting for a worker, oldest first: (loop, asyncio future) or (None, concurrent future)
+        self._waiters: deque[tuple] = deque()
         for old in self.checkpoint_dir.glob("cp-*"):
             shutil.rmtree(old, ignore_errors=True)
         for _ in range(size):
@@ -156,7 +189,51 @@ class QueryPool:
         worker = _Worker(self._ctx, self.limits.memory_bytes)
         with self._lock:
             self._workers.add(worker)
-        self._idle.put(worker)
+        self._give_back(worker)
+
+    def _give_back(self, worker: _Worker) -> None:
+        """An idle worker goes to the read that has waited longest for one (a thread's or a
+        coroutine's: first come, first served), else to the idle queue."""
+        with self._lock:
+            while self._waiters:
+                loop, waiter = self._waiters.popleft()
+                if loop is None:  # a thread waits on a concurrent.futures.Future
+                    if waiter.set_running_or_notify_cancel():
+                        waiter.set_result(worker)
+                        return
+                elif not waiter.done():
+                    try:
+                        loop.call_soon_threadsafe(self._hand_over, waiter, worker)
+                        return
+                    except RuntimeError:  # that loop is closed
+                        continue
+            self._idle.put(worker)
+
+    def _take(self, timeout: float) -> _Worker:
+        """An idle worker now, or the next one given back (waiting on this thread)."""
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        waiter: concurrent.futures.Future = concurrent.futures.Future()
+        with self._lock:
+            try:
+                return self._idle.get_nowait()  # given back meanwhile
+            except queue.Empty:
+                self._waiters.append((None, waiter))
+        try:
+            return waiter.result(timeout)
+        except concurrent.futures.TimeoutError:
+            if waiter.cancel():
+                raise QueryTimeout(f"every query worker stayed busy for {timeout:g} s; try again") from None
+            return waiter.result()  # handed over as the wait ended
+
+    def _hand_over(self, waiter: asyncio.Future, worker: _Worker) -> None:
+        """(On the waiter's loop.) Give the worker to the waiting read, or back if it gave up."""
+        if waiter.done():
+            self._give_back(worker)
+        else:
+            waiter.set_result(worker)
 
     def _replace(self, worker: _Worker) -> None:
         with self._lock:
@@ -298,10 +375,7 @@ class QueryPool:
         named queries and short queries always have a worker within ``slow_after_s``.
         """
         started = time.monotonic()
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"every query worker stayed busy for {timeout:g} s; try again") from None
+        worker = self._take(timeout)
         checkpoint = str(self._current)
         worker.checkpoint = checkpoint
         with self._lock:
@@ -312,7 +386,7 @@ class QueryPool:
                               None if default_graph is None else list(default_graph),
                               None if named_graphs is None else list(named_graphs), query_dataset,
                               dict(substitutions or {}), self.limits.max_rows, self.limits.max_bytes,
-                              index, None if media is None else dict(media)))
+                              index, None if media is None else dict(media), None))
             if not worker.conn.poll(min(remaining, self.limits.slow_after_s)):
                 if not self._enter_slow(adhoc):
                     self._replace(worker)
@@ -328,6 +402,8 @@ class QueryPool:
                 finally:
                     self._leave_slow(adhoc)
             reply = worker.conn.recv()
+            if reply[0] == "large":
+                reply = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
             raise QueryError("the query crashed the query engine (is it nested too deeply?); "
@@ -337,19 +413,124 @@ class QueryPool:
         except BaseException:
             self._replace(worker)  # anything else (an unpicklable term, an interrupt): never lose a worker
             raise
+        self._after_read(worker, reply)
+        return checkpoint, self._answer(reply)
+
+    def _after_read(self, worker: _Worker, reply: tuple) -> None:
+        """Give a worker back after a read, or replace it when it has served ``recycle_after``
+        reads or holds more than ``recycle_rss_bytes`` (the memory a query grew goes back)."""
         worker.runs += 1
         if worker.runs >= self.limits.recycle_after or reply[-1] > self.limits.recycle_rss_bytes:
             with self._lock:
                 self.recycled += 1
-            self._replace(worker)  # memory a query made the worker hold goes back to the system
+            self._replace(worker)
         else:
-            self._idle.put(worker)
+            self._give_back(worker)
+
+    @staticmethod
+    def _answer(reply: tuple) -> QueryResult:
         status = reply[0]
         if status == "ok":
-            return checkpoint, QueryResult(reply[1], reply[2], reply[3], reply[4])
+            return QueryResult(reply[1], reply[2], reply[3], reply[4])
         if status in ("query", "limit"):
             raise QueryError(reply[1])
         raise QueryError(f"query failed: {reply[1]}")
+
+    async def query_async(
+        self,
+        sparql: str,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        timeout_s: float | None = None,
+        check: tuple[int, int] | None = None,
+        media: Mapping[str, str] | None = None,
+    ) -> QueryResult:
+        """An ad hoc read (scanned in the worker with ``check``: its size and nesting limits),
+        awaited on the event loop: no thread waits for the worker or for a free one.
+
+        What :meth:`query` does for an ad hoc read, the same limits and the same fairness, minus
+        the cache. A thread is used only for what may take long: reading an answer over
+        ``LARGE_REPLY_BYTES``, and replacing a worker killed at the deadline.
+        """
+        loop = asyncio.get_running_loop()
+        timeout = self.limits.timeout_s if timeout_s is None else timeout_s
+        started = loop.time()
+        if self._current is None:
+            raise StoreError("no checkpoint has been published yet")
+        worker = await self._take_async(loop, timeout)
+        checkpoint = str(self._current)
+        worker.checkpoint = checkpoint
+        with self._lock:
+            self.runs += 1
+        remaining = max(0.01, timeout - (loop.time() - started))
+        try:
+            worker.conn.send((checkpoint, sparql,
+                              None if default_graph is None else list(default_graph),
+                              None if named_graphs is None else list(named_graphs), False, {},
+                              self.limits.max_rows, self.limits.max_bytes, False,
+                              None if media is None else dict(media), check))
+            if not await self._readable(loop, worker, min(remaining, self.limits.slow_after_s)):
+                if not self._enter_slow(True):
+                    await asyncio.to_thread(self._replace, worker)
+                    raise Busy("long-running queries hold every query worker the service shares: "
+                               "this one was stopped; try again in a few seconds, or add a LIMIT", retry_after=5)
+                try:
+                    _renice(worker, SLOW_NICE)
+                    if not await self._readable(loop, worker, max(0.0, remaining - self.limits.slow_after_s)):
+                        await asyncio.to_thread(self._replace, worker)
+                        raise QueryTimeout(f"the query ran past its deadline of {timeout:g} s and was stopped")
+                    _renice(worker, WORKER_NICE)
+                finally:
+                    self._leave_slow(True)
+            reply = worker.conn.recv()
+            if reply[0] == "large":
+                reply = await asyncio.to_thread(worker.conn.recv)
+        except (EOFError, OSError, BrokenPipeError):
+            await asyncio.to_thread(self._replace, worker)
+            raise QueryError("the query crashed the query engine (is it nested too deeply?); "
+                             "the service goes on") from None
+        except (QueryTimeout, Busy):
+            raise
+        except BaseException:
+            self._replace(worker)  # a cancelled request (the client left) or a bug: never keep a worker in doubt
+            raise
+        self._after_read(worker, reply)
+        return self._answer(reply)
+
+    async def _take_async(self, loop: asyncio.AbstractEventLoop, timeout: float) -> _Worker:
+        """An idle worker now, or the next one given back (first come, first served)."""
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        waiter = loop.create_future()
+        with self._lock:
+            try:
+                return self._idle.get_nowait()  # given back meanwhile
+            except queue.Empty:
+                self._waiters.append((loop, waiter))
+        try:
+            return await asyncio.wait_for(waiter, timeout)
+        except asyncio.TimeoutError:
+            raise QueryTimeout(f"every query worker stayed busy for {timeout:g} s; try again") from None
+
+    @staticmethod
+    async def _readable(loop: asyncio.AbstractEventLoop, worker: _Worker, timeout: float) -> bool:
+        """Wait (on the loop, no thread) until the worker's reply can be read; False at the timeout."""
+        if worker.conn.poll(0):
+            return True
+        ready = loop.create_future()
+        fd = worker.conn.fileno()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+        try:
+            await asyncio.wait_for(ready, timeout)
+            return True
+        except asyncio.TimeoutError:
+            return False
+        finally:
+            loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking: recv() would stop half-way
 
     def close(self) -> None:
         """Stop every worker and remove the checkpoints."""
