@@ -25,7 +25,7 @@ class ResultCache:
     #: What an entry costs besides its answer's bytes (the key, the dict slot, the objects).
     ENTRY_OVERHEAD = 512
 
-    def __init__(self, max_bytes: int = 128 * 1024 * 1024, max_entry_bytes: int = 32 * 1024 * 1024,
+    def __init__(self, max_bytes: int = 48 * 1024 * 1024, max_entry_bytes: int = 16 * 1024 * 1024,
                  max_entries: int = 1024) -> None:
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes

@@ -38,7 +38,7 @@ class ReadLimits:
     memory_bytes: int = 4 * 1024**3
     slow_after_s: float = 1.0
     recycle_after: int = 10_000  # reads a worker serves before it is replaced by a fresh one
-    recycle_rss_bytes: int = 160 * 1024**2  # a worker holding more memory after a read is replaced
+    recycle_rss_bytes: int = 128 * 1024**2  # a worker holding more after a read (and a trim) is replaced
 
 
 WORKER_NICE = 5
@@ -60,6 +60,30 @@ def _rss_bytes() -> int:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
+
+
+#: Above this, a worker hands the memory its allocator keeps back to the system after a read.
+TRIM_ABOVE_BYTES = 48 * 1024**2
+
+
+def _trimmer():
+    """``malloc_trim(0)`` of glibc (None elsewhere): what a query freed is returned to the system
+    (a one-community ``peer-comparison`` at 1,000 communities left 150 MB resident, 78 MB after)."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def _rss_after_read(trim) -> int:
+    """The worker's resident memory once what the read freed is given back."""
+    rss = _rss_bytes()
+    if rss > TRIM_ABOVE_BYTES and trim is not None:
+        trim(0)
+        rss = _rss_bytes()
+    return rss
 
 
 #: The fewest bytes a row of a SPARQL JSON answer takes (``{}`` and a comma): an answer shorter
@@ -104,6 +128,7 @@ def _serve(conn, memory_bytes: int) -> None:
         pass
     store = None
     opened: str | None = None
+    trim = _trimmer()
     while True:
         try:
             msg = conn.recv()
@@ -128,7 +153,7 @@ def _serve(conn, memory_bytes: int) -> None:
             kwargs = pyoxigraph_query_options(default_graph, named_graphs, not query_dataset, substitutions)
             result = QueryResult.from_pyoxigraph(store.query(sparql, **kwargs))
             if len(result.data) > max_bytes:
-                conn.send(("limit", f"the result is over {max_bytes} bytes: add a LIMIT", _rss_bytes()))
+                conn.send(("limit", f"the result is over {max_bytes} bytes: add a LIMIT", _rss_after_read(trim)))
                 continue
             if result.kind == "solutions" and (index or len(result.data) > MIN_ROW_BYTES * max_rows):
                 if index:
@@ -136,21 +161,21 @@ def _serve(conn, memory_bytes: int) -> None:
                 rows = result.row_count
                 if rows > max_rows:
                     conn.send(("limit", f"the result has {rows} rows, over the limit of {max_rows}: add a LIMIT",
-                               _rss_bytes()))
+                               _rss_after_read(trim)))
                     continue
             wanted = (media or {}).get(result.kind)
             data = result.serialize(wanted) if wanted else result.data
             if len(data) > LARGE_REPLY_BYTES:
                 conn.send(("large",))  # the reader on the event loop reads what follows on a thread
-            conn.send(("ok", result.kind, data, wanted, result.row_ends, _rss_bytes()))
+            conn.send(("ok", result.kind, data, wanted, result.row_ends, _rss_after_read(trim)))
         except QueryError as exc:
-            conn.send(("query", exc.message, _rss_bytes()))
+            conn.send(("query", exc.message, _rss_after_read(trim)))
         except SyntaxError as exc:
-            conn.send(("query", f"malformed query: {exc}", _rss_bytes()))
+            conn.send(("query", f"malformed query: {exc}", _rss_after_read(trim)))
         except MemoryError:
             conn.send(("limit", "the query needed more memory than a query may use", 0))
         except Exception as exc:  # reported to the caller, which decides
-            conn.send(("error", f"{type(exc).__name__}: {exc}", _rss_bytes()))
+            conn.send(("error", f"{type(exc).__name__}: {exc}", _rss_after_read(trim)))
 
 
 class _Worker(ChildProcess):
