@@ -223,3 +223,24 @@ def test_an_awaited_read_of_a_large_answer_is_whole(pooled, loop):
     for answer in answers:
         assert answer.media == "application/n-triples" and len(answer.data) > 256 * 1024
         assert len(set(ox.parse(answer.data, format=ox.RdfFormat.N_TRIPLES))) == len(set(expected))
+
+
+def test_a_worker_that_cannot_get_its_priority_back_is_replaced(demo_copy, tmp_path, monkeypatch):
+    """A read past slow_after_s drops to nice 19; without the privilege to come back (not root),
+    the worker would serve every later read at 19: it is replaced after that read instead."""
+    from lcc_graph.store import workers
+
+    def setpriority(which, who, nice):
+        if nice < workers.SLOW_NICE:
+            raise PermissionError("only root may lower a niceness")
+
+    monkeypatch.setattr(workers.os, "setpriority", setpriority)
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp", size=1, limits=ReadLimits(timeout_s=30, slow_after_s=0.01))
+    try:
+        before = stores.pool.worker_pids()
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s ?q ?r }"
+        assert int(stores.query_public(slow).values()[0]["n"]) > 0
+        assert stores.pool.recycled == 1 and stores.pool.worker_pids() != before
+    finally:
+        stores.close()

@@ -1,7 +1,7 @@
 """Killable, parallel reads: query worker processes over read-only checkpoints of the store.
 
 pyoxigraph cannot cancel a query and its parser can crash the process, so every public read runs
-in a spawned, niced, memory-limited worker that opens the newest checkpoint read-only. At the
+in a spawned, memory-limited worker that opens the newest checkpoint read-only. At the
 deadline the worker is killed (its CPU is released at once) and replaced; a crash is reported
 as a bad query and the worker replaced. Writes go to the live store and never wait for reads.
 """
@@ -41,16 +41,21 @@ class ReadLimits:
     recycle_rss_bytes: int = 128 * 1024**2  # a worker holding more after a read (and a trim) is replaced
 
 
-WORKER_NICE = 5
+#: Workers run at the server's priority: a short read competes on equal terms with the load
+#: around it (at +5 a load generator or a neighbour at 0 took the CPU from them). A read still
+#: running after ``slow_after_s`` drops to SLOW_NICE until it ends.
+WORKER_NICE = 0
 SLOW_NICE = 19
 
 
 def _renice(worker: "_Worker", nice: int) -> None:
-    """Set a worker's niceness (raising it always works; lowering it back needs privileges)."""
+    """Set a worker's niceness. Raising it always works; lowering it back needs privileges: a
+    worker that cannot get back is replaced after its read (``stale``)."""
     try:
         os.setpriority(os.PRIO_PROCESS, worker.process.pid, nice)
     except (OSError, TypeError):
-        pass
+        if nice < SLOW_NICE:
+            worker.stale = True
 
 
 def _rss_bytes() -> int:
@@ -183,6 +188,7 @@ class _Worker(ChildProcess):
         super().__init__(ctx, _worker_main, (memory_bytes,))
         self.checkpoint: str | None = None
         self.runs = 0
+        self.stale = False  # left at a lower priority: replaced after its read
 
 
 class QueryPool:
@@ -445,7 +451,7 @@ class QueryPool:
         """Give a worker back after a read, or replace it when it has served ``recycle_after``
         reads or holds more than ``recycle_rss_bytes`` (the memory a query grew goes back)."""
         worker.runs += 1
-        if worker.runs >= self.limits.recycle_after or reply[-1] > self.limits.recycle_rss_bytes:
+        if worker.stale or worker.runs >= self.limits.recycle_after or reply[-1] > self.limits.recycle_rss_bytes:
             with self._lock:
                 self.recycled += 1
             self._replace(worker)
