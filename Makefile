@@ -39,7 +39,10 @@ test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # benchmarks run peers side by side on the same data and write docs/benchmarks.md; not part of `make test`
+# (peers.py: lcc-graph, raw pyoxigraph, Oxigraph server, rdflib-endpoint at 100 and 1,000 communities, about an hour;
+# PEERS_ARGS passes options, e.g. PEERS_ARGS='--communities 100 --seconds 5')
 bench: install-test
+	$(BIN)/python benchmarks/peers.py $(PEERS_ARGS)
 	$(BIN)/python benchmarks/instances.py
 
 clean:
