@@ -77,6 +77,12 @@ def _tokens(text: str) -> Iterator[tuple[int, str]]:
                 i += 1
 
 
+def names_graphs(text: str) -> bool:
+    """Whether the query names graphs (``GRAPH``, ``FROM``, ``FROM NAMED``), strings, IRIs and
+    comments skipped."""
+    return any(token in ("GRAPH", "FROM") for _, token in _tokens(text))
+
+
 def analyse(text: str) -> Analysis:
     """Scan a query: its form, where its top-level WHERE group opens, what it projects and uses.
 

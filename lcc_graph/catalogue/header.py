@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from ..framework import framework_files
+from ..namespaces import COMMUNITY_GRAPH_KINDS, GRAPHS
 from .params import PARAM_TYPES, Param, ParamError
 
 #: The criteria slugs of the vocabulary contract (``https://w3id.org/lcc/criteria/{slug}``).
@@ -21,7 +23,11 @@ KINDS = frozenset({"table", "indicator", "graph", "boolean"})
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 PARAM_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 REQUIRED_KEYS = ("id", "summary", "question", "criteria", "kind")
-OPTIONAL_KEYS = ("params",)
+OPTIONAL_KEYS = ("params", "scope")
+#: What a ``scope`` may list: the graphs of the community given (namespaces.COMMUNITY_GRAPH_KINDS),
+#: ``framework`` for every framework graph, or one framework graph by its path under
+#: https://w3id.org/lcc/graphs/ (``framework/criteria``, ``shapes/criteria``; see :mod:`.scope`).
+FRAMEWORK_SCOPE = "framework"
 PARAM_KEYS = frozenset({"type", "required", "default", "description"})
 
 
@@ -39,6 +45,8 @@ class Header:
     criteria: tuple[str, ...]
     kind: str
     params: dict[str, Param]
+    #: Given a community, the graphs the query reads (of SCOPE_GRAPHS); empty: every public graph.
+    scope: tuple[str, ...]
 
 
 def split_header(text: str) -> tuple[str, str]:
@@ -86,14 +94,47 @@ def parse_header(yaml_text: str) -> Header:
     kind = data["kind"]
     if kind not in KINDS:
         raise HeaderError(f"kind {kind!r} is not one of {', '.join(sorted(KINDS))}")
+    params = _parse_params(data.get("params") or {})
     return Header(
         id=qid,
         summary=data["summary"].strip(),
         question=data["question"].strip(),
         criteria=tuple(criteria),
         kind=kind,
-        params=_parse_params(data.get("params") or {}),
+        params=params,
+        scope=_parse_scope(data["scope"], params) if "scope" in data else (),
     )
+
+
+def _parse_scope(raw: Any, params: dict[str, Param]) -> tuple[str, ...]:
+    """The graphs a query reads given a community: a list of the community's graph kinds (at least
+    one), ``framework`` or framework graphs (a header without ``scope`` reads every public graph)."""
+    graphs = [raw] if isinstance(raw, str) else raw
+    if not isinstance(graphs, list) or not graphs or not all(isinstance(g, str) for g in graphs):
+        raise HeaderError(f"scope must list the graphs the query reads given a community, e.g. [data, framework]; "
+                          f"got {raw!r}")
+    named = framework_graph_names()
+    unknown = [g for g in graphs if g not in COMMUNITY_GRAPH_KINDS and g != FRAMEWORK_SCOPE and g not in named]
+    if unknown:
+        raise HeaderError(f"scope: {', '.join(map(repr, unknown))} is not a graph a scope names: one of "
+                          f"{', '.join(COMMUNITY_GRAPH_KINDS)} (the community's), {FRAMEWORK_SCOPE} (every "
+                          f"framework graph) or a framework graph ({', '.join(sorted(named))})")
+    if len(set(graphs)) != len(graphs):
+        raise HeaderError("scope names a graph twice")
+    if FRAMEWORK_SCOPE in graphs and any(g in named for g in graphs):
+        raise HeaderError(f"scope names {FRAMEWORK_SCOPE}, every framework graph, and one of them as well")
+    if not any(g in COMMUNITY_GRAPH_KINDS for g in graphs):
+        raise HeaderError(f"scope must name at least one of the community's graphs ({', '.join(COMMUNITY_GRAPH_KINDS)})")
+    community = params.get("community")
+    if community is None or community.type != "iri":
+        raise HeaderError("scope needs a parameter community of type iri (the community whose graphs the query reads)")
+    return tuple(graphs)
+
+
+def framework_graph_names() -> frozenset[str]:
+    """The framework graphs as a scope names them: their paths under https://w3id.org/lcc/graphs/
+    (``framework/criteria``, ``shapes/structure``), those of the framework as it ships."""
+    return frozenset(iri[len(GRAPHS):] for iri in framework_files(shipped=True))
 
 
 def _parse_params(raw: Any) -> dict[str, Param]:

@@ -13,9 +13,10 @@ import pyoxigraph as ox
 
 from ..errors import NotFound, ParseError, QueryError
 from ..resources import data_dir
-from .binding import BindingError, analyse, inject, parse_checked, values_block
+from .binding import BindingError, analyse, inject, names_graphs, parse_checked, values_block
 from .header import Header, HeaderError, parse_header, split_header
 from .params import ParamError
+from .scope import scoped_dataset
 
 if TYPE_CHECKING:
     from ..store import QueryResult, Stores
@@ -100,6 +101,16 @@ class NamedQuery(Header):
             return {}
         return {name: term for name, term in terms.items() if term is not None and name in self.variables}
 
+    def dataset(self, values: Mapping[str, str | None] | None = None) -> list[str] | None:
+        """The graphs a run reads as its default graph: for a query with a ``scope`` given a
+        community (by id or by its ``https://w3id.org/lcc/communities/{id}`` IRI), the graphs of
+        that community and of the framework its scope names; None, every public graph, otherwise
+        (no scope, no community, or an IRI that is not a community's). See docs/queries.md, "Scope"."""
+        return self._dataset(self.terms(values))
+
+    def _dataset(self, terms: Mapping[str, ox.NamedNode | ox.Literal | None]) -> list[str] | None:
+        return scoped_dataset(self.scope, terms.get("community"))
+
     def _bound(self, terms: Mapping[str, ox.NamedNode | ox.Literal | None]) -> str:
         if not self.params:
             return self.text
@@ -113,10 +124,15 @@ class NamedQuery(Header):
     def run(self, stores: Stores, values: Mapping[str, str | None] | None = None, **options) -> QueryResult:
         """Run the bound query on the public store (``options`` go to ``Stores.query_public``).
 
+        A query with a ``scope`` given a community reads only the graphs of :meth:`dataset`
+        (as its default graph, and as its named graphs), unless ``options`` choose the dataset.
         A deterministic query's answer is kept per checkpoint by the query pool, so the pages of
         a long report are read from one run.
         """
         terms = self.terms(values)
+        graphs = self._dataset(terms)
+        if graphs is not None and "default_graph" not in options and "named_graphs" not in options:
+            options = {**options, "default_graph": graphs, "named_graphs": graphs}
         return stores.query_public(self._bound(terms), substitutions=self._substituted(terms),
                                    cache=self.deterministic, **options)
 
@@ -224,6 +240,9 @@ def load_query(file: Path, checker: ox.Store | None = None, *, strict: bool = Fa
         raise fail(
             f"parameter(s) {', '.join(undeclared)} are not variables of the query's top-level pattern"
         )
+    if header.scope and names_graphs(body):
+        raise fail("a query with a scope reads the graphs its scope names: it cannot name graphs itself "
+                   "(GRAPH, FROM, FROM NAMED)")
     form = scan.form
     if header.kind not in _FORM_KINDS[form]:
         raise fail(f"kind {header.kind!r} does not fit a {form} query")
