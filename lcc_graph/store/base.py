@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -64,7 +65,7 @@ class QueryResult:
     kind: ResultKind
     data: bytes
     media: str | None = None
-    row_ends: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
+    row_ends: array | None = field(default=None, compare=False, repr=False)  # each row's end offset
 
     #: Where the rows of an indexed answer start: after this header and the variables' list.
     _ROWS_START = b'"results":{"bindings":['
@@ -77,7 +78,7 @@ class QueryResult:
         doc = json.loads(data)
         head = json.dumps({"vars": doc["head"].get("vars", [])}, separators=(",", ":"))
         out = [f'{{"head":{head},'.encode() + cls._ROWS_START]
-        ends = []
+        ends = array("Q")
         at = len(out[0])
         for i, row in enumerate(doc["results"]["bindings"]):
             piece = (b"," if i else b"") + json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode()
@@ -85,7 +86,7 @@ class QueryResult:
             at += len(piece)
             ends.append(at)
         out.append(b"]}}")
-        return cls("solutions", b"".join(out), None, tuple(ends))
+        return cls("solutions", b"".join(out), None, ends)
 
     @property
     def row_count(self) -> int:
