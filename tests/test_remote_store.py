@@ -154,6 +154,24 @@ def test_replace_two_graphs_then_count_with_explicit_default_graph(store, prefix
     named = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                         named_graphs=[gb])
     assert named.values() == [{"g": gb, "n": "3"}]
+    # every graph as the default graph and some as named ones
+    both = store.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
+                       named_graphs=[gb], union=True)
+    assert both.values() == [{"n": "13"}]
+
+
+def test_union_beside_named_graphs_without_a_prefix(server, prefix):
+    """Oxigraph refuses its union flag beside named-graph-uri (400): the graphs are listed instead."""
+    store = make_store(server, timeout_s=20)
+    try:
+        store.replace_graphs({prefix + "b": graph_b()})
+        query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        assert store.query(query, named_graphs=[prefix + "b"], union=True).values() == [{"n": "3"}]
+        ask = f'ASK {{ <{nn("b/0").value}> <{nn("value").value}> "0" }}'  # in the default graph: every graph
+        assert store.query(ask, named_graphs=[prefix + "b"], union=True).boolean is True
+    finally:
+        store.replace_graphs({prefix + "b": None})
+        store.close()
 
 
 @pytest.mark.parametrize("gsp", [False, True], ids=["construct", "graph-store"])

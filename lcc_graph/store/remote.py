@@ -374,11 +374,12 @@ class RemoteStore:
         if default_graph is not None:
             form["default-graph-uri"] = self._iris(default_graph)
         elif union:
-            if self.graph_prefix is None and self.engine == "oxigraph":
+            if self.graph_prefix is None and self.engine == "oxigraph" and named_graphs is None:
                 form["union-default-graph"] = "true"
             else:
-                # Virtuoso's own default dataset also holds its system graphs, and a prefix
-                # narrows "all graphs": list the graphs as the default graph.
+                # Virtuoso's own default dataset also holds its system graphs, a prefix narrows
+                # "all graphs", and Oxigraph refuses its union flag beside named-graph-uri: list
+                # the graphs as the default graph.
                 form["default-graph-uri"] = self._iris(self.graphs())
         if named_graphs is not None:
             form["named-graph-uri"] = self._iris(named_graphs)
