@@ -65,3 +65,10 @@ def test_a_browser_gets_the_empty_form_for_a_query_with_required_parameters(clie
     r = client.get("/queries/peer-comparison", headers={"Accept": "text/html"})
     assert r.status_code == 200 and "<form" in r.text
     assert client.get("/queries/peer-comparison").status_code == 400  # a program is told what is missing
+
+
+def test_the_catalogue_lists_each_querys_scope(client):
+    queries = {q["id"]: q for q in client.get("/queries").json()["queries"]}
+    assert queries["citizen-involvement"]["scope"] == ["data"]
+    assert queries["findings-in-unesco-terms"]["scope"] == ["data", "findings", "framework/criteria", "framework/unesco"]
+    assert queries["peer-comparison"]["scope"] == []  # it reads every peer

@@ -31,7 +31,7 @@ def describe(q: NamedQuery) -> dict:
     """A query as the catalogue lists it."""
     return {
         "id": q.id, "iri": q.iri, "summary": q.summary, "question": q.question, "criteria": list(q.criteria),
-        "kind": q.kind, "href": f"/queries/{q.id}",
+        "kind": q.kind, "href": f"/queries/{q.id}", "scope": list(q.scope),
         "params": {name: {"type": p.type, "required": p.required, "default": p.default, "description": p.description}
                    for name, p in q.params.items()},
     }
