@@ -4,7 +4,8 @@ The scan decides everything the service must decide itself: size and nesting bou
 instead of a query, ``SERVICE`` anywhere (pyoxigraph would call the named endpoint: it does, over
 HTTP), and the query's own FROM / FROM NAMED graphs. It costs well under a millisecond a
 kilobyte and holds no parser: the full parse is the engine's (pyoxigraph's Rust parser in a
-query worker, or the remote engine), which refuses malformed text with its own message.
+query worker, or the remote engine), which refuses malformed text with its own message. Query
+workers have no network besides (``lcc_graph.store.workers.isolate_network``).
 """
 
 from __future__ import annotations

@@ -136,3 +136,34 @@ def test_malformed_text_past_the_first_keyword_is_the_engines_to_refuse(client):
     r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"},
                        headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 400 and r.json()["message"].startswith("malformed query")
+
+
+def test_query_workers_have_no_network(demo_copy, tmp_path):
+    """Defence in depth: even a SERVICE the scan never saw (a trusted query goes unscanned) finds
+    no network in a query worker, so no request leaves it."""
+    import subprocess
+    import sys
+
+    from .conftest import require
+
+    from lcc_graph.store import open_stores
+
+    probe = subprocess.run([sys.executable, "-c", "from lcc_graph.store.workers import isolate_network as i; "
+                            "print(i())"], capture_output=True, text=True, timeout=60)
+    require(probe.stdout.strip() == "True", "no network namespaces here (neither root nor user namespaces)")
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(3)
+    port = server.getsockname()[1]
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp", size=1)
+    try:
+        with pytest.raises(QueryError, match="unreachable"):
+            stores.query_public(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}")
+        with pytest.raises(socket.timeout):
+            server.accept()
+        assert stores.query_public("ASK { ?s ?p ?o }").boolean is True  # the worker still reads its store
+    finally:
+        stores.close()
+        server.close()
