@@ -329,7 +329,9 @@ def upgrade_assessments(stores, progress: Callable[[str], None] | None = None, *
     ``remember`` (start-up) the outcome is recorded in the private store: the shape checked and
     the number of assessment graphs. A later start that finds both unchanged reads nothing
     else: every assessment written since was written by this version, in its shape (the full
-    check reads every measurement, five seconds at 1,000 communities).
+    check reads every measurement, five seconds at 1,000 communities). An older version run on
+    the same data directory afterwards (a rollback) can rewrite an assessment in its shape
+    unseen: run ``lcc assess`` after going back to this one.
     """
     store = getattr(stores, "public", stores)
     private = getattr(stores, "private", None) if remember else None

@@ -26,17 +26,20 @@ class QueryLimits:
 
 # One alternation, tried in order at each position: what the SPARQL grammar reads as one token.
 # Strings follow STRING_LITERAL1/2 and their long forms (an escape is a backslash and one
-# character), IRIs IRIREF; a prefixed name or keyword is read whole (``ex:SERVICE`` and
-# ``?service`` are not the keyword).
+# character), IRIs IRIREF, numbers INTEGER/DECIMAL/DOUBLE (``1.e3`` is one), variables VARNAME.
+# A run of name characters is read whole, with its prefixed-name part and the local part's
+# escapes (``ex:a\#``), so every token is found in one pass (re-reading a run from each of its
+# letters was quadratic). pyoxigraph matches a keyword with no word boundary (``SERVICESILENT``,
+# ``trueSERVICE``, ``SERVICEe:x`` all call out), so the checks below look *inside* names.
 _TOKEN = re.compile(
     r"""
     (?P<comment>\#[^\n\r]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
                |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][^\s(){}\[\],;.<>"'#]*)
-  | (?P<word>(?:[^\W\d][\w\-.]*)?:[\w\-.:%\\]*|[^\W\d]\w*)
-  | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+  | (?P<var>[?$]\w*)
+  | (?P<number>\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?)
+  | (?P<word>[\w\-.]*:(?:[\w\-.:%]|\\[_~.\-!$&'()*+,;=/?\#@%])*|[^\W\d][\w\-.]*)
   | (?P<open><<|[({\[])
   | (?P<close>>>|[)}\]])
   | (?P<other>\S)
@@ -87,6 +90,17 @@ class ReadQuery:
     from_unresolved: int = 0  # FROM / FROM NAMED clauses written otherwise (prefixed names)
 
 
+def _glued_from(word: str, form: str) -> bool:
+    """Whether a name outside any bracket is FROM glued to what follows (``FROMNAMED``,
+    ``FROMex:g``, ``from:g`` where a dataset clause may stand), which the engine reads as one."""
+    name, colon, _ = word.partition(":")
+    if not word.startswith("FROM") or word == "FROM":
+        return False
+    if not colon or name != "FROM":
+        return True
+    return form != "DESCRIBE"  # DESCRIBE from:x names a resource; SELECT * from:x is FROM :x
+
+
 def _line_col(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -112,7 +126,9 @@ def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False) -> Read
             depth -= 1
         elif kind == "word":
             word = value.upper()
-            if word == "SERVICE" or "SERVICE" in word.split(".")[1:]:
+            name, colon, _ = word.partition(":")
+            if "SERVICE" in (name if colon else word) or "SERVICE" in word.split(".")[1:]:
+                # the keyword, or glued to what stands before or after it in a name
                 raise QueryError("SERVICE is not allowed: this endpoint never calls other endpoints")
             if form is None and not escapes_only:
                 if word in _FORMS:
@@ -124,7 +140,9 @@ def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False) -> Read
                     raise QueryError(f"malformed query: expected SELECT, CONSTRUCT, DESCRIBE or ASK at line {line}, "
                                      f"column {col}, found {value[:40]!r}")
         if not escapes_only and form is not None:
-            if previous[0] == "FROM" or (previous[0] == "NAMED" and previous[1] == "FROM"):
+            if kind == "word" and depth == 0 and _glued_from(value.upper(), form):
+                unresolved += 1  # FROMNAMED<g>, FROM:g: the engine reads a dataset clause
+            elif previous[0] == "FROM" or (previous[0] == "NAMED" and previous[1] == "FROM"):
                 into = named if previous[0] == "NAMED" else default
                 if kind == "iri":
                     into.append(value[1:-1])

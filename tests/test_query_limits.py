@@ -201,7 +201,7 @@ def test_a_cached_answer_is_indexed_by_row_and_paged_without_the_rest(pooled):
 
 
 @pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
-def test_an_awaited_read_of_a_large_answer_is_whole(pooled, loop):
+def test_an_awaited_read_of_a_large_answer_is_whole(demo_copy, tmp_path, loop):
     """The loop waits for the worker's pipe; uvloop makes a watched descriptor non-blocking, and
     a large answer was then read half-way (reported as a crash of the engine)."""
     import asyncio
@@ -209,17 +209,22 @@ def test_an_awaited_read_of_a_large_answer_is_whole(pooled, loop):
     from lcc_graph.sparql_guard import QueryLimits
 
     query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    expected = pooled.query_public(query).triples()
+    pooled = open_stores(demo_copy)
+    pooled.start_readers(tmp_path / "cp", size=2, limits=ReadLimits(timeout_s=60))
 
     async def main():
         return [await pooled.query_untrusted_async(query, QueryLimits(), {"graph": "application/n-triples"})
                 for _ in range(2)]
 
-    if loop == "uvloop":
-        uvloop = pytest.importorskip("uvloop")
-        answers = uvloop.run(main())
-    else:
-        answers = asyncio.run(main())
+    try:
+        expected = pooled.query_public(query).triples()
+        if loop == "uvloop":
+            uvloop = pytest.importorskip("uvloop")
+            answers = uvloop.run(main())
+        else:
+            answers = asyncio.run(main())
+    finally:
+        pooled.close()
     for answer in answers:
         assert answer.media == "application/n-triples" and len(answer.data) > 256 * 1024
         assert len(set(ox.parse(answer.data, format=ox.RdfFormat.N_TRIPLES))) == len(set(expected))

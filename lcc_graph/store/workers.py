@@ -15,6 +15,7 @@ import multiprocessing as mp
 import os
 import queue
 import shutil
+import sys
 import threading
 import time
 from collections import deque
@@ -129,7 +130,9 @@ def isolate_network() -> bool:
 def _worker_main(conn, memory_bytes: int) -> None:
     """Cut the worker off the network, then run :func:`_serve` on a thread with a deep stack
     (:data:`QUERY_STACK_BYTES`)."""
-    isolate_network()
+    if not isolate_network():
+        sys.stderr.write("lcc-graph: a query worker could not leave the network (no network namespace: "
+                         "neither root nor user namespaces); SERVICE is refused by the query scan only\n")
     threading.stack_size(QUERY_STACK_BYTES)
     thread = threading.Thread(target=_serve, args=(conn, memory_bytes), name="lcc-query")
     thread.start()
@@ -202,6 +205,15 @@ def _serve(conn, memory_bytes: int) -> None:
             conn.send(("limit", "the query needed more memory than a query may use", 0))
         except Exception as exc:  # reported to the caller, which decides
             conn.send(("error", f"{type(exc).__name__}: {exc}", _rss_after_read(trim)))
+
+
+def _busy() -> Busy:
+    return Busy("long-running queries hold every query worker the service shares: this one was stopped; "
+                "try again in a few seconds, or add a LIMIT", retry_after=5)
+
+
+def _past_deadline(timeout: float) -> QueryTimeout:
+    return QueryTimeout(f"the query ran past its deadline of {timeout:g} s and was stopped")
 
 
 class _Worker(ChildProcess):
@@ -428,28 +440,20 @@ class QueryPool:
         """
         started = time.monotonic()
         worker = self._take(timeout)
-        checkpoint = str(self._current)
-        worker.checkpoint = checkpoint
-        with self._lock:
-            self.runs += 1
         remaining = max(0.01, timeout - (time.monotonic() - started))
         try:
-            worker.conn.send((checkpoint, sparql,
-                              None if default_graph is None else list(default_graph),
-                              None if named_graphs is None else list(named_graphs), query_dataset,
-                              dict(substitutions or {}), self.limits.max_rows, self.limits.max_bytes,
-                              index, None if media is None else dict(media), None))
+            checkpoint = self._send(worker, sparql, default_graph, named_graphs, query_dataset, substitutions,
+                                    index, media, None)
             if not worker.conn.poll(min(remaining, self.limits.slow_after_s)):
                 if not self._enter_slow(adhoc):
                     self._replace(worker)
-                    raise Busy("long-running queries hold every query worker the service shares: "
-                               "this one was stopped; try again in a few seconds, or add a LIMIT", retry_after=5)
+                    raise _busy()
                 try:
                     # a long query yields the CPU to short ones until it ends or meets its deadline
                     _renice(worker, SLOW_NICE)
                     if not worker.conn.poll(max(0.0, remaining - self.limits.slow_after_s)):
                         self._replace(worker)
-                        raise QueryTimeout(f"the query ran past its deadline of {timeout:g} s and was stopped")
+                        raise _past_deadline(timeout)
                     _renice(worker, WORKER_NICE)
                 finally:
                     self._leave_slow(adhoc)
@@ -468,13 +472,34 @@ class QueryPool:
         self._after_read(worker, reply)
         return checkpoint, self._answer(reply)
 
-    def _after_read(self, worker: _Worker, reply: tuple) -> None:
-        """Give a worker back after a read, or replace it when it has served ``recycle_after``
-        reads or holds more than ``recycle_rss_bytes`` (the memory a query grew goes back)."""
+    def _send(self, worker: _Worker, sparql: str, default_graph: Sequence[str] | None,
+              named_graphs: Sequence[str] | None, query_dataset: bool, substitutions: Mapping[str, Term] | None,
+              index: bool, media: Mapping[str, str] | None, check: tuple[int, int] | None) -> str:
+        """Give a read to a worker, on the newest checkpoint; returns that checkpoint."""
+        checkpoint = str(self._current)
+        worker.checkpoint = checkpoint
+        with self._lock:
+            self.runs += 1
+        worker.conn.send((checkpoint, sparql, None if default_graph is None else list(default_graph),
+                          None if named_graphs is None else list(named_graphs), query_dataset,
+                          dict(substitutions or {}), self.limits.max_rows, self.limits.max_bytes, index,
+                          None if media is None else dict(media), check))
+        return checkpoint
+
+    def _recycles(self, worker: _Worker, reply: tuple) -> bool:
+        """Whether a worker is to be replaced after this read: it has served ``recycle_after``
+        reads, holds more than ``recycle_rss_bytes`` (the memory a query grew goes back), or
+        could not get its priority back (counted in ``recycled``)."""
         worker.runs += 1
         if worker.stale or worker.runs >= self.limits.recycle_after or reply[-1] > self.limits.recycle_rss_bytes:
             with self._lock:
                 self.recycled += 1
+            return True
+        return False
+
+    def _after_read(self, worker: _Worker, reply: tuple) -> None:
+        """Give a worker back after a read, or replace it (:meth:`_recycles`)."""
+        if self._recycles(worker, reply):
             self._replace(worker)
         else:
             self._give_back(worker)
@@ -511,27 +536,26 @@ class QueryPool:
         if self._current is None:
             raise StoreError("no checkpoint has been published yet")
         worker = await self._take_async(loop, timeout)
-        checkpoint = str(self._current)
-        worker.checkpoint = checkpoint
-        with self._lock:
-            self.runs += 1
         remaining = max(0.01, timeout - (loop.time() - started))
+        replaced = False
+
+        async def replace() -> None:  # kill and restart off the loop, once whatever happens
+            nonlocal replaced
+            if not replaced:
+                replaced = True
+                await asyncio.shield(asyncio.to_thread(self._replace, worker))
+
         try:
-            worker.conn.send((checkpoint, sparql,
-                              None if default_graph is None else list(default_graph),
-                              None if named_graphs is None else list(named_graphs), False, {},
-                              self.limits.max_rows, self.limits.max_bytes, False,
-                              None if media is None else dict(media), check))
+            self._send(worker, sparql, default_graph, named_graphs, False, None, False, media, check)
             if not await self._readable(loop, worker, min(remaining, self.limits.slow_after_s)):
                 if not self._enter_slow(True):
-                    await asyncio.to_thread(self._replace, worker)
-                    raise Busy("long-running queries hold every query worker the service shares: "
-                               "this one was stopped; try again in a few seconds, or add a LIMIT", retry_after=5)
+                    await replace()
+                    raise _busy()
                 try:
                     _renice(worker, SLOW_NICE)
                     if not await self._readable(loop, worker, max(0.0, remaining - self.limits.slow_after_s)):
-                        await asyncio.to_thread(self._replace, worker)
-                        raise QueryTimeout(f"the query ran past its deadline of {timeout:g} s and was stopped")
+                        await replace()
+                        raise _past_deadline(timeout)
                     _renice(worker, WORKER_NICE)
                 finally:
                     self._leave_slow(True)
@@ -539,15 +563,21 @@ class QueryPool:
             if reply[0] == "large":
                 reply = await asyncio.to_thread(worker.conn.recv)
         except (EOFError, OSError, BrokenPipeError):
-            await asyncio.to_thread(self._replace, worker)
+            await replace()
             raise QueryError("the query crashed the query engine (is it nested too deeply?); "
                              "the service goes on") from None
         except (QueryTimeout, Busy):
             raise
         except BaseException:
-            self._replace(worker)  # a cancelled request (the client left) or a bug: never keep a worker in doubt
+            # a cancelled request (the client left) or a bug: never keep a worker in doubt
+            if not replaced:
+                replaced = True
+                loop.run_in_executor(None, self._replace, worker)
             raise
-        self._after_read(worker, reply)
+        if self._recycles(worker, reply):
+            await asyncio.to_thread(self._replace, worker)
+        else:
+            self._give_back(worker)
         return self._answer(reply)
 
     async def _take_async(self, loop: asyncio.AbstractEventLoop, timeout: float) -> _Worker:
@@ -564,8 +594,16 @@ class QueryPool:
                 self._waiters.append((loop, waiter))
         try:
             return await asyncio.wait_for(waiter, timeout)
-        except asyncio.TimeoutError:
-            raise QueryTimeout(f"every query worker stayed busy for {timeout:g} s; try again") from None
+        except BaseException as exc:
+            # handed over in the same turn as the timeout or a cancellation (Python 3.12's
+            # wait_for raises then): the worker goes on to the next reader, never lost
+            if waiter.done() and not waiter.cancelled():
+                self._give_back(waiter.result())
+            else:
+                waiter.cancel()
+            if isinstance(exc, asyncio.TimeoutError):
+                raise QueryTimeout(f"every query worker stayed busy for {timeout:g} s; try again") from None
+            raise
 
     @staticmethod
     async def _readable(loop: asyncio.AbstractEventLoop, worker: _Worker, timeout: float) -> bool:
