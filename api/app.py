@@ -59,7 +59,7 @@ def _warm_up(sandbox) -> None:
 def _start(stores: Stores, settings: Settings) -> None:
     """Make the stores ready to serve: the framework, crash recovery, old assessments upgraded,
     the query workers and the upload sandbox."""
-    install_framework(stores)
+    install_framework(stores, remember=True)
     dropped = reconcile(stores)
     if dropped:
         shown = ", ".join(f"{community} v{number}" for community, number in dropped[:10])

@@ -83,3 +83,18 @@ def test_start_up_remembers_that_the_assessments_are_current(stores):
     stores.public.raw.add(old_shape)
     assert upgrade_assessments(stores, remember=True) == 2  # a new assessment graph: checked again
     assert upgrade_assessments(stores, remember=True) == 0
+
+
+def test_start_up_rewrites_the_framework_only_when_it_changed(stores):
+    from lcc_graph.framework import _INSTALLED, _INSTALLED_GRAPH, install_framework, shipped_framework
+
+    shipped = shipped_framework()
+    assert install_framework(stores, remember=True) > 0  # nothing recorded yet: written
+    assert install_framework(stores, remember=True) == 0  # same files, same versions: left alone
+    criteria = next(iri for iri in shipped if iri.endswith("/criteria"))
+    stores.public.raw.remove_graph(ox.NamedNode(criteria))  # a framework graph gone: written again
+    assert install_framework(stores, remember=True) > 0
+    assert len(stores.public.get_graph(criteria)) == len(shipped[criteria])
+    stores.private.replace_graphs({_INSTALLED_GRAPH: [ox.Triple(_INSTALLED, _INSTALLED, ox.Literal("other"))]})
+    assert install_framework(stores, remember=True) > 0  # another digest recorded: written
+    assert install_framework(stores) > 0  # without remember, always written
