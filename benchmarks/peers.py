@@ -642,6 +642,7 @@ class Bench:
                 cmd = [str(Path(sys.executable).parent / "lcc"), "serve", "--data-dir", str(served),
                        "--host", HOST, "--port", str(port)]
                 scale.startup["lcc_cmd"] = cmd
+                scale.info["code"] = code_version()
                 for attempt in ("first start", "restart"):
                     say(f"lcc serve, {attempt} ...")
                     server = launch("lcc", cmd, port, "/health", run_dir / "lcc.log", env=self.lcc_env(served),
@@ -915,6 +916,18 @@ def load_median(results: list[dict], key: str) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def code_version() -> tuple[str, list[str]]:
+    """The checkout's commit and the files changed in its work tree (what ``lcc serve`` runs)."""
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %cd", "--date=short"],
+                              capture_output=True, text=True, timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=30).stdout.split("\n")
+        return head, [x[3:] for x in dirty if x.strip()]
+    except OSError:
+        return "unknown", []
+
+
 def machine() -> dict:
     model = ""
     try:
@@ -944,14 +957,7 @@ def machine() -> dict:
     if shutil.which("wrk"):
         out = subprocess.run(["wrk", "--version"], capture_output=True, text=True, timeout=30)
         wrk = (out.stdout or out.stderr).splitlines()[0].split(" [")[0] if (out.stdout or out.stderr) else "wrk"
-    try:
-        head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %cd", "--date=short"],
-                              capture_output=True, text=True, timeout=30).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=30).stdout.split("\n")
-        dirty = [x[3:] for x in dirty if x.strip()]
-    except OSError:
-        head, dirty = "unknown", []
+    head, dirty = code_version()
     return {"cpu": model, "cores": os.cpu_count(), "mem_gb": mem, "python": platform.python_version(),
             "kernel": platform.release(), "pyoxigraph": version("pyoxigraph"), "oxigraph": oxi_version,
             "rdflib": version("rdflib"), "rdflib-endpoint": version("rdflib-endpoint"), "uvicorn": version("uvicorn"),
@@ -968,7 +974,8 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
     lines: list[str] = [BEGIN, "## lcc-graph and its peers on the same data (issue 19)", ""]
     lines += [
         f"Machine: {box['cpu'] or platform.machine()}, {box['cores']} cores, {box['mem_gb']:.0f} GB, Linux "
-        f"{box['kernel']}, Python {box['python']}; load average {box['load']:.1f} at the start. Everything (servers, "
+        f"{box['kernel']}, Python {box['python']}; load average {box['load']:.1f} at the start, {os.getloadavg()[0]:.1f} at "
+        "the end. Everything (servers, "
         f"load generator, this script) shares these cores. pyoxigraph {box['pyoxigraph']}, {box['oxigraph']} (the "
         f"server, PyPI `oxigraph`), rdflib {box['rdflib']}, rdflib-endpoint {box['rdflib-endpoint']}, uvicorn "
         f"{box['uvicorn']}, FastAPI {box['fastapi']}, load by {box['wrk'] if bench.use_wrk else 'Python processes'}.",
@@ -976,7 +983,10 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
         + (f" with uncommitted changes in {', '.join(box['dirty'][:12])}{' ...' if len(box['dirty']) > 12 else ''}"
            if box["dirty"] else "")
         + (f"; settings {', '.join(f'{k}={v}' for k, v in sorted(box['lcc_env'].items()))}" if box["lcc_env"]
-           else "; default settings (3 query workers)") + ".",
+           else "; default settings (3 query workers)") + "."
+        + "".join(f" At {s.n:,} communities `lcc serve` started from commit {s.info['code'][0]} with "
+                  f"{len(s.info['code'][1])} changed files (the checkout changed during the run)."
+                  for s in scales if s.info.get("code") and s.info["code"] != (box["commit"], box["dirty"])),
         "",
         f"Command: `{command}` ({took_s / 60:.0f} minutes; `make bench` runs `.venv/bin/python benchmarks/peers.py` "
         "with its defaults, then benchmarks/instances.py). The servers:",
@@ -1002,7 +1012,8 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
         "keep-alive connection per server; the first round is the cold run, the median is over the others. Round "
         "*r* asks about the *r*-th community nearest the median in population, on every peer alike, so that the "
         "named route (which keeps a deterministic answer until the data changes) runs each one-community query "
-        "every round; its all-communities answers after the first come from that cache. /sparql never caches. "
+        "every round; its all-communities answers after the first may come from that cache (which still parses a "
+        "whole answer for each request, to page it). /sparql never caches. "
         f"rdflib-endpoint: per-request timeout {args.rdflib_timeout:g} s; repeated only when its first run took under "
         f"{args.rdflib_repeat_below:g} s (at most {args.rdflib_rounds} runs); a case that timed out at a smaller size "
         "is counted as over the timeout (a lower bound) without being sent again; at a larger size its cases run in "
@@ -1071,7 +1082,7 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
     for s in scales:
         if "rdflib" not in peers or "lcc-sparql" not in peers:
             break
-        ratios, bounds, slower, absent = [], 0, [], 0
+        ratios, bounds, slower, absent, slower_named = [], 0, [], 0, []
         for case in bench.cases:
             if case.scope == "lookup":
                 continue
@@ -1085,6 +1096,9 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
             bounds += bound
             if b <= a:
                 slower.append(f"{case.query_id} ({case.label}) {b / a:.2f}x")
+            named = med(lat.get("lcc-named", []))
+            if case.scope == "one" and named is not None and b <= named:
+                slower_named.append(f"{case.query_id} {b / named:.2f}x")
         g = geomean(ratios)
         if g is None:
             continue
@@ -1095,7 +1109,10 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
                      + (f"; {absent} not measured" if absent else ""),
                      f"≥ {TARGET_RDFLIB_GEOMEAN:g}x", g >= TARGET_RDFLIB_GEOMEAN))
         rows.append((f"at {s.n:,} communities: faster than rdflib-endpoint on every catalogue query",
-                     f"slower or equal on {len(slower)}" + (f": {', '.join(slower[:6])}" if slower else ""),
+                     f"slower or equal on {len(slower)}" + (f": {', '.join(slower[:6])}" if slower else "")
+                     + (f" (for comparison, the named route on the one-community cases: slower or equal on "
+                        f"{len(slower_named)}{': ' + ', '.join(slower_named[:6]) if slower_named else ''})"
+                        if "lcc-named" in peers else ""),
                      "0", not slower))
     # start-up
     if big.n >= 1000 and "lcc first start" in big.startup:
@@ -1172,13 +1189,13 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
                 xs.append(a / b)
         return geomean(xs)
 
-    def rdflib_geo(s, scope):
+    def rdflib_geo(s, scope, peer="lcc-sparql"):
         xs = []
         for case in bench.cases:
             if case.scope != scope:
                 continue
             lat_ = s.latency.get(case.key, {})
-            a = med(lat_.get("lcc-sparql", []))
+            a = med(lat_.get(peer, []))
             b, _ = rdflib_value(s, case.key)
             if a and b:
                 xs.append(b / a)
@@ -1192,6 +1209,8 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
     ratio_row("one-community queries, lcc /sparql ÷ raw pyoxigraph (geometric mean)", lambda s: one_geo(s, "lcc-sparql", "raw"))
     ratio_row("one-community queries, lcc named route ÷ raw + substitutions (geometric mean)", lambda s: one_geo(s, "lcc-named", "raw-subst"))
     ratio_row("one-community queries, rdflib-endpoint ÷ lcc /sparql (geometric mean)", lambda s: rdflib_geo(s, "one"))
+    ratio_row("one-community queries, rdflib-endpoint ÷ lcc named route (geometric mean)",
+              lambda s: rdflib_geo(s, "one", "lcc-named"))
     ratio_row("all-communities queries, lcc /sparql ÷ Oxigraph server (geometric mean)", lambda s: one_geo(s, "lcc-sparql", "oxigraph", "all"))
     ratio_row("all-communities queries, rdflib-endpoint ÷ lcc /sparql (geometric mean, timeouts as lower bounds)", lambda s: rdflib_geo(s, "all"))
     for target in ("lookup", THROUGHPUT_QUERY):
@@ -1398,6 +1417,13 @@ def main() -> int:
         say(f"=== {n} communities ===")
         scales.append(bench.run_scale(n))
     section = report(scales, bench, box, command.strip(), time.perf_counter() - started)
+    raw_results = args.work_dir / "peers-results.json"
+    raw_results.write_text(json.dumps({"machine": box, "command": command, "scales": [
+        {"communities": s.n, "info": {k: v for k, v in s.info.items() if k != "near_median"},
+         "startup": s.startup, "latency": s.latency, "rows": s.rows, "rdflib_floor": s.rdflib_floor,
+         "load": {f"{t} | {p}": r for (t, p), r in s.load.items()}, "memory": s.memory, "posted": sorted(s.posted)}
+        for s in scales]}, indent=1, default=str))
+    say(f"raw results in {raw_results}")
     print()
     print(section)
     if not args.no_write:
