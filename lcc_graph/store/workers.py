@@ -273,18 +273,22 @@ class QueryPool:
                         continue
             self._idle.put(worker)
 
-    def _take(self, timeout: float) -> _Worker:
-        """An idle worker now, or the next one given back (waiting on this thread)."""
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            pass
-        waiter: concurrent.futures.Future = concurrent.futures.Future()
+    def _idle_or_wait(self, loop: asyncio.AbstractEventLoop | None, waiter) -> _Worker | None:
+        """An idle worker, or None once ``waiter`` is queued for the next one given back (under
+        the lock :meth:`_give_back` takes, so no worker is given back unseen in between)."""
         with self._lock:
             try:
-                return self._idle.get_nowait()  # given back meanwhile
+                return self._idle.get_nowait()
             except queue.Empty:
-                self._waiters.append((None, waiter))
+                self._waiters.append((loop, waiter))
+                return None
+
+    def _take(self, timeout: float) -> _Worker:
+        """An idle worker now, or the next one given back (waiting on this thread)."""
+        waiter: concurrent.futures.Future = concurrent.futures.Future()
+        worker = self._idle_or_wait(None, waiter)
+        if worker is not None:
+            return worker
         try:
             return waiter.result(timeout)
         except concurrent.futures.TimeoutError:
@@ -582,16 +586,10 @@ class QueryPool:
 
     async def _take_async(self, loop: asyncio.AbstractEventLoop, timeout: float) -> _Worker:
         """An idle worker now, or the next one given back (first come, first served)."""
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            pass
         waiter = loop.create_future()
-        with self._lock:
-            try:
-                return self._idle.get_nowait()  # given back meanwhile
-            except queue.Empty:
-                self._waiters.append((loop, waiter))
+        worker = self._idle_or_wait(loop, waiter)
+        if worker is not None:
+            return worker
         try:
             return await asyncio.wait_for(waiter, timeout)
         except BaseException as exc:
