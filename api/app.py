@@ -24,6 +24,7 @@ from lcc_graph.store.config import StoreConfig, open_configured
 from lcc_graph.store.stores import Stores
 from lcc_graph.store.workers import ReadLimits
 
+from .answer_cache import AnswerCache
 from .assets import library_dir
 from .errors import document_request_errors, install_error_handlers
 from .guard import GuardMiddleware, inline_script_csp
@@ -109,6 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    # innermost: the guard's and CORS headers go on a kept answer as on any other
+    app.add_middleware(AnswerCache)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS", "POST"],
                        allow_headers=["*"])
     app.add_middleware(GuardMiddleware, max_body=settings.max_upload_bytes + 64 * 1024)

@@ -11,7 +11,7 @@ workers have no network besides (``lcc_graph.store.workers.isolate_network``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import QueryError
 
@@ -50,6 +50,9 @@ _SPACE = re.compile(r"\s*")
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 _UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+# The functions whose value changes from run to run (STRUUID contains UUID): a query that may call
+# one is not deterministic. Looked for inside names too, as SERVICE is (see _TOKEN).
+_VOLATILE = ("NOW", "RAND", "UUID", "BNODE")
 
 
 def _tokens(text: str):
@@ -88,6 +91,9 @@ class ReadQuery:
     from_default: tuple[str, ...] = ()  # the FROM graphs written as full IRIs
     from_named: tuple[str, ...] = ()  # the FROM NAMED graphs written as full IRIs
     from_unresolved: int = 0  # FROM / FROM NAMED clauses written otherwise (prefixed names)
+    #: no NOW(), RAND(), UUID(), STRUUID() or BNODE() anywhere (in names too, and in escapes): the
+    #: same data always gives the same answer, which may then be kept until the data changes
+    deterministic: bool = True
 
 
 def _glued_from(word: str, form: str) -> bool:
@@ -106,9 +112,19 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False) -> ReadQuery | None:
-    """One pass over the tokens: nesting, the form, SERVICE, the dataset clauses."""
+def _names(word: str) -> list[str]:
+    """The parts of an upper-cased name token the engine may read a keyword in: the whole word
+    (the prefix alone for a prefixed name) and what follows each dot."""
+    name, colon, _ = word.partition(":")
+    return [name if colon else word, *word.split(".")[1:]]
+
+
+def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False) -> ReadQuery:
+    """One pass over the tokens: nesting, the form, SERVICE, the dataset clauses, volatile calls.
+    ``escapes_only``: the second pass, over the text with its escapes written out, which checks
+    only what an escape could hide (nesting, SERVICE, volatile calls)."""
     depth = deepest = 0
+    volatile = False
     form: str | None = None
     default: list[str] = []
     named: list[str] = []
@@ -126,10 +142,11 @@ def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False) -> Read
             depth -= 1
         elif kind == "word":
             word = value.upper()
-            name, colon, _ = word.partition(":")
-            if "SERVICE" in (name if colon else word) or "SERVICE" in word.split(".")[1:]:
+            parts = _names(word)
+            if any("SERVICE" in part for part in parts):
                 # the keyword, or glued to what stands before or after it in a name
                 raise QueryError("SERVICE is not allowed: this endpoint never calls other endpoints")
+            volatile = volatile or any(call in part for part in parts for call in _VOLATILE)
             if form is None and not escapes_only:
                 if word in _FORMS:
                     form = word
@@ -153,10 +170,11 @@ def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False) -> Read
         else:
             previous = [value, previous[0]]
     if escapes_only:
-        return None
+        return ReadQuery("", False, deterministic=not volatile)
     if form is None:
         raise QueryError("malformed query: no SELECT, CONSTRUCT, DESCRIBE or ASK")
-    return ReadQuery(form, bool(default or named or unresolved), tuple(default), tuple(named), unresolved)
+    return ReadQuery(form, bool(default or named or unresolved), tuple(default), tuple(named), unresolved,
+                     deterministic=not volatile)
 
 
 def check_query_text(text: str, limits: QueryLimits = QueryLimits()) -> None:
@@ -175,6 +193,6 @@ def check_read_query(text: str, limits: QueryLimits = QueryLimits()) -> ReadQuer
     """
     check_query_text(text, limits)
     checked = _scan(text, limits)
-    if "\\u" in text or "\\U" in text:
-        _scan(_expand_escapes(text), limits, escapes_only=True)
+    if ("\\u" in text or "\\U" in text) and not _scan(_expand_escapes(text), limits, escapes_only=True).deterministic:
+        checked = replace(checked, deterministic=False)
     return checked

@@ -18,6 +18,7 @@ from lcc_graph.errors import QueryError, UnsupportedFormat
 from lcc_graph.sparql_guard import QueryLimits
 from lcc_graph.store.base import GRAPH_FORMATS, SOLUTION_FORMATS
 
+from ..answer_cache import KEEP
 from ..body import read_limited
 from ..deps import LangDep, SettingsDep, StoresDep
 from ..negotiation import NotAcceptable, choose, wants_html
@@ -81,9 +82,10 @@ def result_media(request: Request) -> dict[str, str]:
 
 
 async def answer_query(stores, settings, media: dict[str, str], query: str, default_graphs: list[str],
-                       named_graphs: list[str]) -> Response:
+                       named_graphs: list[str], scope: dict | None = None) -> Response:
     """Check, run and serialise one read query: scanned, run and serialised in a query worker (or
-    on a thread, without a pool); the loop only waits for the answer."""
+    on a thread, without a pool); the loop only waits for the answer. A deterministic answer is
+    marked in the request's ``scope`` as one the answer cache may keep (api.answer_cache)."""
     if not query.strip():
         raise QueryError("the query is empty")
     limits = QueryLimits(max_bytes=settings.max_query_bytes, max_depth=settings.max_query_depth)
@@ -92,6 +94,8 @@ async def answer_query(stores, settings, media: dict[str, str], query: str, defa
     if result.media is None:
         raise NotAcceptable(f"the query's answer is a {result.kind} result; ask for one of "
                             f"{', '.join(GRAPH_FORMATS if result.kind == 'graph' else SOLUTION_FORMATS)}")
+    if scope is not None and result.deterministic:
+        scope[KEEP] = True
     return Response(result.data, media_type=result.media)
 
 
@@ -124,7 +128,8 @@ async def sparql_get(
     if query is None:
         endpoint = str(request.url).split("?", 1)[0]
         return Response(SERVICE_DESCRIPTION.format(endpoint=endpoint), media_type="text/turtle")
-    return await answer_query(stores, settings, result_media(request), query, default_graph_uri, named_graph_uri)
+    return await answer_query(stores, settings, result_media(request), query, default_graph_uri, named_graph_uri,
+                              request.scope)
 
 
 @router.post(

@@ -66,6 +66,9 @@ class QueryResult:
     data: bytes
     media: str | None = None
     row_ends: array | None = field(default=None, compare=False, repr=False)  # each row's end offset
+    #: the engine's scan of an ad hoc query found no volatile call (NOW(), RAND()...): the same
+    #: data gives the same answer (lcc_graph.sparql_guard.ReadQuery.deterministic)
+    deterministic: bool = field(default=False, compare=False)
 
     #: Where the rows of an indexed answer start: after this header and the variables' list.
     _ROWS_START = b'"results":{"bindings":['

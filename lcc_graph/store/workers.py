@@ -175,6 +175,7 @@ def _serve(conn, memory_bytes: int) -> None:
 
                 checked = check_read_query(sparql, QueryLimits(*check))
                 query_dataset = checked.has_dataset and default_graph is None and named_graphs is None
+            deterministic = check is not None and checked.deterministic
             if opened != checkpoint:
                 store = None
                 store = ox.Store.read_only(checkpoint)
@@ -196,7 +197,7 @@ def _serve(conn, memory_bytes: int) -> None:
             data = result.serialize(wanted) if wanted else result.data
             if len(data) > LARGE_REPLY_BYTES:
                 conn.send(("large",))  # the reader on the event loop reads what follows on a thread
-            conn.send(("ok", result.kind, data, wanted, result.row_ends, _rss_after_read(trim)))
+            conn.send(("ok", result.kind, data, wanted, result.row_ends, deterministic, _rss_after_read(trim)))
         except QueryError as exc:
             conn.send(("query", exc.message, _rss_after_read(trim)))
         except SyntaxError as exc:
@@ -512,7 +513,7 @@ class QueryPool:
     def _answer(reply: tuple) -> QueryResult:
         status = reply[0]
         if status == "ok":
-            return QueryResult(reply[1], reply[2], reply[3], reply[4])
+            return QueryResult(reply[1], reply[2], reply[3], reply[4], deterministic=reply[5])
         if status in ("query", "limit"):
             raise QueryError(reply[1])
         raise QueryError(f"query failed: {reply[1]}")
