@@ -5,7 +5,8 @@ A named query over every community returns up to 21,000 rows and takes one to a 
 the checkpoint it was read from (a new one is published with every committed write, so a cached
 answer is never stale) and everything else that shapes it. Only callers that know their query
 is deterministic ask for the cache (the catalogue's queries: no ``NOW()``, ``RAND()``,
-``BNODE()`` or ``UUID()``); ``/sparql`` never does. Bounded by total bytes (each answer counted
+``BNODE()`` or ``UUID()``); ``GET /sparql`` keeps its deterministic answers itself, in the HTTP
+layer (``api.answer_cache``), as response bytes. Bounded by total bytes (each answer counted
 with its key and an allowance for the entry) and by number of entries, least recently used out
 first; an answer larger than ``max_entry_bytes`` is not kept.
 """
