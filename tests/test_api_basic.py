@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from .test_api_remote import DATA
+
 PREFIX = "PREFIX lcc: <https://w3id.org/lcc#>\n"
 
 
@@ -11,6 +13,21 @@ def test_health(client):
     r = client.get("/health")
     assert r.status_code == 200
     assert r.json()["status"] == "ok"
+
+
+def test_health_counts_the_graphs_of_the_current_checkpoint(client):
+    stores = client.app.state.stores
+    listed = len(stores.public_graphs())
+    assert client.get("/health").json()["graphs"] == listed > 0
+    admin = {"Authorization": "Bearer admin-secret"}
+    client.post("/communities", json={"id": "harbour", "label": "Harbour"}, headers=admin)
+    token = client.post("/communities/harbour/tokens", headers=admin).json()["token"]
+    put = client.put("/communities/harbour/data", content=DATA,
+                     headers={"Authorization": f"Bearer {token}", "Content-Type": "text/turtle"})
+    assert put.status_code == 200
+    # the new community's graphs are counted as soon as their checkpoint is published
+    added = len(stores.public_graphs()) - listed
+    assert added >= 1 and client.get("/health").json()["graphs"] == listed + added
 
 
 def test_criteria_lists_21(client):

@@ -40,6 +40,7 @@ class Stores:
     data_dir: Path | None = None  # where files that go with the stores live (the framework in use)
     _sandbox: Sandbox | None = field(default=None, repr=False)
     _sandbox_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _graph_count: tuple[object, int] | None = field(default=None, repr=False)  # (checkpoint, count)
 
     @property
     def sandbox(self) -> Sandbox:
@@ -68,6 +69,19 @@ class Stores:
     def public_graphs(self) -> list[str]:
         """Every graph of the public store: each holds *current* data only."""
         return self.public.graphs()
+
+    def public_graph_count(self) -> int:
+        """How many graphs the public store has. With a query pool, counted once per checkpoint
+        (every committed write publishes one): listing 3,000 graphs takes RocksDB 10-12 ms, and
+        ``/health`` asks on every poll."""
+        checkpoint = self.pool.current if self.pool is not None else None
+        known = self._graph_count
+        if checkpoint is not None and known is not None and known[0] == checkpoint:
+            return known[1]
+        count = len(self.public.graphs())
+        if checkpoint is not None:
+            self._graph_count = (checkpoint, count)
+        return count
 
     def query_public(
         self,
