@@ -18,18 +18,28 @@ What it does, for each ``--communities`` size in increasing order, every step bo
    --union-default-graph`` on 127.0.0.1, timing launch -> first answer;
 5. rdflib-endpoint (installed into the venv with pip when missing): this script run with
    ``--serve-rdflib`` loads the export into ``rdflib.Dataset(default_union=True)`` and serves it
-   with ``rdflib_endpoint.SparqlEndpoint`` under uvicorn on 127.0.0.1. The loaded process forks the
+   with ``rdflib_endpoint.SparqlEndpoint`` under uvicorn on 127.0.0.1, with
+   ``rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False``: a ``FROM`` of a graph the Dataset lacks
+   then reads as empty instead of rdflib fetching its IRI from the web. The loaded process forks the
    server, so that a server stuck in a query past the per-request timeout (``--rdflib-timeout``;
    rdflib cannot cancel a query) is replaced in a second instead of reloading the data;
 6. opens the same store in this process (``pyoxigraph.Store.read_only``): "raw pyoxigraph", the
-   engine with no service around it (``use_default_graph_as_union=True``, answer serialised as
-   SPARQL JSON), also with the named route's substitutions ("raw + substitutions");
+   engine with no service around it (``use_default_graph_as_union=True``, except for a text with
+   ``FROM`` lines, which the flag would override; answer serialised as SPARQL JSON), also with the
+   named route's substitutions ("raw + substitutions");
 7. latency, sequential, ``--rounds`` rounds: each round runs every case on every peer, the peers'
    order rotated from case to case and round to round. The cases: the lookup ``SELECT * WHERE {
-   <partner> ?p ?o }`` (a partner of the median community), every catalogue query for one community
-   (``NamedQuery.bind``: the exact text the service runs, sent to every peer's SPARQL endpoint;
-   ``dialogue-questions`` with ``stage=early``, as benchmarks/queries.py), then the all-communities
-   form of those whose community is optional. lcc-graph is asked through ``/sparql`` (GET, Accept
+   <partner> ?p ?o }`` (a partner of the median community), every catalogue query for one community,
+   then the all-communities form of those whose community is optional (``dialogue-questions`` with
+   ``stage=early``, as benchmarks/queries.py). Every peer's SPARQL endpoint is sent the text the
+   SPARQL editor opens for the case (``NamedQuery.bind(values, dataset=True)``): the parameters in a
+   ``VALUES`` block and, for a query with a ``scope`` given one community, one ``FROM`` line per
+   graph the named route reads (the community's graphs and the framework's its scope lists), so
+   every engine reads the same graphs as the named route; an all-communities text has no ``FROM``
+   and reads every graph. Oxigraph server, started with ``--union-default-graph``, lets that flag
+   override a query's ``FROM`` (checked on 0.5.13), so it is also sent the same graphs as
+   ``default-graph-uri`` (the protocol's dataset, which SPARQL 1.1 lets win over the query's; the
+   same graphs). lcc-graph is asked through ``/sparql`` (GET, Accept
    ``application/sparql-results+json``) and through the named route (``/queries/{id}?community=
    <iri>&limit=10000``, Accept ``application/json``). The named route keeps a deterministic answer
    per checkpoint (the query pool's result cache), so round *r* asks about the *r*-th community
@@ -76,6 +86,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,16 +258,20 @@ def wait_http(port: int, path: str, start: float, timeout: float, proc: subproce
 # --------------------------------------------------------------------------- rdflib-endpoint server
 
 def serve_rdflib(nquads: str, port: int) -> None:
-    """Load the export into an rdflib Dataset and serve it with rdflib-endpoint (``--serve-rdflib``).
+    """Load the export into an rdflib Dataset and serve it with rdflib-endpoint (``--serve-rdflib``),
+    never loading a FROM graph from the web (``SPARQL_LOAD_GRAPHS = False``).
 
     The loaded process forks the uvicorn server on a socket it holds; SIGUSR1 replaces the server
     by a fresh fork (rdflib cannot stop a query: a timed-out one would hold the server for as long
     as it runs); SIGTERM stops both.
     """
     import rdflib
+    import rdflib.plugins.sparql
     import uvicorn
     from rdflib_endpoint import SparqlEndpoint
 
+    # a FROM of a graph the Dataset lacks reads as empty: rdflib would otherwise fetch it over HTTP
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     started = time.perf_counter()
     ds = rdflib.Dataset(default_union=True)
     ds.parse(nquads, format="nquads")
@@ -340,8 +355,11 @@ class HttpPeer:
         raise AssertionError("unreachable")
 
 
-def sparql_path(base: str, query: str) -> str:
-    return f"{base}?query={quote(query, safe='')}"
+def sparql_path(base: str, query: str | None, graphs: Sequence[str] | None = None) -> str:
+    """``base?query=...`` (no query for a POST, whose body carries it), then one
+    ``default-graph-uri`` per graph of ``graphs``."""
+    params = ([] if query is None else [("query", query)]) + [("default-graph-uri", g) for g in graphs or ()]
+    return f"{base}?{urlencode(params, quote_via=quote)}" if params else base
 
 
 def json_rows(body: bytes) -> int | None:
@@ -475,6 +493,15 @@ class Case:
         if self.scope == "one":
             values["community"] = community
         return values
+
+    def text(self, community: str) -> str:
+        """What every peer's SPARQL endpoint is sent: the text the SPARQL editor opens, with the
+        scope of a one-community case as FROM lines (``NamedQuery.bind(values, dataset=True)``)."""
+        return self.query.bind(self.values(community), dataset=True)
+
+    def graphs(self, community: str) -> list[str] | None:
+        """The graphs the text's FROM lines name (``NamedQuery.dataset``), None when it has none."""
+        return self.query.dataset(self.values(community))
 
     @property
     def label(self) -> str:
@@ -708,12 +735,13 @@ class Bench:
 
         if case.scope == "lookup":
             text = f"SELECT * WHERE {{ <{scale.info['partner']}> ?p ?o }}"
-            values = None
+            values = graphs = None
         else:
             values = case.values(community)
-            text = case.query.bind(values)
+            text, graphs = case.text(community), case.graphs(community)
         if peer in ("raw", "raw-subst"):
-            kwargs = {"use_default_graph_as_union": True}
+            # the union flag would override the text's FROM: a text with FROM reads its own dataset
+            kwargs = {} if graphs else {"use_default_graph_as_union": True}
             if peer == "raw-subst" and values is not None:
                 subst = case.query.substitutions(values)
                 if subst:
@@ -727,12 +755,14 @@ class Bench:
         elif peer == "lcc-sparql":
             path, conn, accept, timeout = sparql_path("/sparql", text), http_peers["lcc"], SPARQL_JSON, HTTP_TIMEOUT_S
         elif peer == "oxigraph":
-            path, conn, accept, timeout = sparql_path("/query", text), http_peers["oxigraph"], SPARQL_JSON, HTTP_TIMEOUT_S
+            # --union-default-graph overrides FROM: the same graphs go as default-graph-uri
+            path = sparql_path("/query", text, graphs)
+            conn, accept, timeout = http_peers["oxigraph"], SPARQL_JSON, HTTP_TIMEOUT_S
             if len(path) > OXIGRAPH_MAX_URL:
                 scale.posted.add(case.query_id)
                 try:
-                    status, body, seconds = conn.get("/query", accept, timeout, body=text.encode(),
-                                                     content_type="application/sparql-query")
+                    status, body, seconds = conn.get(sparql_path("/query", None, graphs), accept, timeout,
+                                                     body=text.encode(), content_type="application/sparql-query")
                 except Timeout:
                     return None, "timeout", b""
                 return seconds, status, body
@@ -831,7 +861,7 @@ class Bench:
         community = scale.info["near_median"][0]
         csp = next(c for c in self.cases if c.query_id == THROUGHPUT_QUERY and c.scope == "one")
         values = csp.values(community)
-        csp_text = csp.query.bind(values)
+        csp_text, csp_graphs = csp.text(community), csp.graphs(community)
         lookup = f"SELECT * WHERE {{ <{scale.info['partner']}> ?p ?o }}"
         targets = {
             "lookup": {"lcc-sparql": ("lcc", sparql_path("/sparql", lookup), SPARQL_JSON),
@@ -841,7 +871,7 @@ class Bench:
                 "lcc-sparql": ("lcc", sparql_path("/sparql", csp_text), SPARQL_JSON),
                 "lcc-named": ("lcc", f"/queries/{THROUGHPUT_QUERY}?" + urlencode({**values, "limit": NAMED_LIMIT}),
                               "application/json"),
-                "oxigraph": ("oxigraph", sparql_path("/query", csp_text), SPARQL_JSON),
+                "oxigraph": ("oxigraph", sparql_path("/query", csp_text, csp_graphs), SPARQL_JSON),
                 "rdflib": ("rdflib", sparql_path("/sparql", csp_text), SPARQL_JSON)},
         }
         for target, by_peer in targets.items():
@@ -998,14 +1028,16 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
                      "data directory)")
     if "oxigraph_cmd" in s0.startup:
         lines.append("- Oxigraph server: `oxigraph load --location DB --file export.nq`, then `"
-                     + " ".join(shlex.quote(c) for c in s0.startup["oxigraph_cmd"]) + "`")
+                     + " ".join(shlex.quote(c) for c in s0.startup["oxigraph_cmd"]) + "` (a text with FROM lines "
+                     "also sent with the same graphs as `default-graph-uri`: the union flag overrides FROM)")
     if "rdflib" in peers:
         lines.append("- rdflib-endpoint: `rdflib_endpoint.SparqlEndpoint(graph=rdflib.Dataset(default_union=True))` "
-                     "loaded from export.nq, served by uvicorn (`benchmarks/peers.py --serve-rdflib export.nq --port P`)")
+                     "loaded from export.nq, served by uvicorn (`benchmarks/peers.py --serve-rdflib export.nq --port P`), "
+                     "`rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False`")
     if "raw" in peers:
         lines.append("- raw pyoxigraph: `Store.read_only(DATA/public).query(text, use_default_graph_as_union=True)` in "
-                     "the benchmark's process, answer serialised as SPARQL JSON (\"+ substitutions\": also given the "
-                     "named route's substitutions)")
+                     "the benchmark's process (a text with FROM lines without the flag, which would override them), "
+                     "answer serialised as SPARQL JSON (\"+ substitutions\": also given the named route's substitutions)")
     lines += [
         "",
         f"Latency: {args.rounds} sequential rounds, peers interleaved (order rotated per case and round), one "
@@ -1013,7 +1045,9 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
         "*r* asks about the *r*-th community nearest the median in population, on every peer alike, so that the "
         "named route (which keeps a deterministic answer until the data changes) runs each one-community query "
         "every round; its all-communities answers after the first may come from that cache (which still parses a "
-        "whole answer for each request, to page it). /sparql never caches. "
+        "whole answer for each request, to page it). /sparql never caches. Every SPARQL endpoint is sent the text the "
+        "SPARQL editor opens (`NamedQuery.bind(values, dataset=True)`): for a query with a scope given one community, "
+        "FROM lines name the graphs the named route reads; an all-communities text reads every graph. "
         f"rdflib-endpoint: per-request timeout {args.rdflib_timeout:g} s; repeated only when its first run took under "
         f"{args.rdflib_repeat_below:g} s (at most {args.rdflib_rounds} runs); a case that timed out at a smaller size "
         "is counted as over the timeout (a lower bound) without being sent again; at a larger size its cases run in "

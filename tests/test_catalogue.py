@@ -163,6 +163,61 @@ def test_the_top_level_where_is_found_whatever_the_text(query):
     ox.Store().query(bound)
 
 
+def _two_graphs() -> ox.Store:
+    """<urn:a> in <urn:g1>, <urn:b> in <urn:g2>: a FROM <urn:g1> reads only the first."""
+    store = ox.Store()
+    p = ox.NamedNode("urn:p")
+    store.add(ox.Quad(ox.NamedNode("urn:a"), p, ox.Literal("1"), ox.NamedNode("urn:g1")))
+    store.add(ox.Quad(ox.NamedNode("urn:b"), p, ox.Literal("2"), ox.NamedNode("urn:g2")))
+    return store
+
+
+def _answer(result) -> object:
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QuerySolutions):
+        return sorted(tuple(str(term) for term in row) for row in result)
+    return sorted(str(triple) for triple in result)
+
+
+@pytest.mark.parametrize(
+    "query, where",
+    [
+        ("SELECT ?x WHERE { ?x ?p ?o }", "WHERE"),
+        ("SELECT * { ?x ?p ?o }", "{"),  # no WHERE keyword: before the group's brace
+        ('# WHERE { not this\nSELECT ?x ("WHERE {" AS ?s) (EXISTS { ?x ?p ?o } AS ?e) where { ?x ?p ?o }', "where {"),
+        ("PREFIX ex: <http://ex/WHERE/>\nSELECT ?x\nWHERE { ?x ?p ?o }", "WHERE {"),
+        ("SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?o { SELECT ?x WHERE { ?x ?q ?r } } } GROUP BY ?x", "WHERE { ?x ?p"),
+        ("CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }", "WHERE"),
+        ("CONSTRUCT { ?x ?p ?o } { ?x ?p ?o }", "{ ?x ?p ?o }"),  # the WHERE group, not the template
+        ("CONSTRUCT WHERE { ?x ?p ?o }", "WHERE"),
+        ('ASK { ?x ?p "2" }', "{"),
+        ('ASK WHERE { ?x ?p "2" }', "WHERE"),
+        ("DESCRIBE ?x WHERE { ?x ?p ?o }", "WHERE"),
+    ],
+)
+def test_dataset_clauses_go_before_the_top_level_where(query, where):
+    """FROM lines land where the grammar puts DatasetClause, after the SELECT clause, the CONSTRUCT
+    template or ASK, each on its own line; the engine then reads only those graphs (the answer
+    over <urn:g1> alone), unless the caller chooses the dataset (the union flag overrides FROM)."""
+    from lcc_graph.catalogue.binding import dataset_clauses, inject_dataset
+
+    scan = analyse(query)
+    assert scan.dataset_offset == query.rindex(where)
+    text = inject_dataset(query, scan.dataset_offset, ["urn:g1"])
+    before = query[:scan.dataset_offset].rstrip()
+    assert text in (before + "\nFROM <urn:g1>\n" + query[scan.dataset_offset:],
+                    before + "FROM <urn:g1>\n" + query[scan.dataset_offset:])
+    again = analyse(text)
+    assert text[:again.dataset_offset].endswith(dataset_clauses(["urn:g1"]))
+    store = _two_graphs()
+    alone = _answer(store.query(text))
+    assert alone == _answer(store.query(query, default_graph=[ox.NamedNode("urn:g1")]))
+    assert alone != _answer(store.query(query, use_default_graph_as_union=True))
+    assert _answer(store.query(text, use_default_graph_as_union=True)) != alone
+    parse_checked(text, [])  # rdflib parses it too
+
+
 HOSTILE = [
     'x" } ; DROP ALL ; SELECT * WHERE { ?a ?b "',
     "a\\u0022 } ; DROP ALL #",

@@ -368,6 +368,112 @@ def test_scoped_answers_over_a_remote_engine(scope_stores, tmp_path_factory, eng
     assert checked == 3 * (len(load_catalogue()) - len(UNSCOPED))
 
 
+# ---- the scope written into the text (FROM), for /sparql and any SPARQL 1.1 engine
+
+
+def test_the_scope_written_as_from_reads_what_the_named_route_reads(scope_stores):
+    """For every scoped query, community and other parameter: the text with FROM lines, run with
+    no dataset option (the query's own), on /sparql's path (the read check, then the query's FROM),
+    gives the named route's answer, which is the VALUES-only text's over every public graph."""
+    from lcc_graph.catalogue.binding import parse_checked
+    from lcc_graph.sparql_guard import QueryLimits, check_read_query
+
+    catalogue = load_catalogue()
+    checked = 0
+    for query in catalogue:
+        if not query.scope:
+            continue
+        for community in chosen_communities(scope_stores):
+            for extra in variants(query):
+                values = {"community": community, **extra}
+                text = query.bind(values, dataset=True)
+                graphs = query.dataset(values)
+                read = check_read_query(text, QueryLimits())  # what /sparql checks, read only
+                assert read.has_dataset and read.from_default == tuple(graphs) and not read.from_named
+                parsed, _ = parse_checked(text, list(query.params))  # rdflib: FROM, then VALUES first
+                assert [str(d["default"]) for d in parsed["datasetClause"]] == graphs
+                own = answer(scope_stores.public.query(text))  # pyoxigraph.Store.query(text), no option
+                assert own == answer(query.run(scope_stores, values)), (query.id, values)
+                assert own == answer(scope_stores.public.query(query.bind(values), union=True)), (query.id, values)
+                assert own == answer(scope_stores.query_untrusted(text, QueryLimits(), {})), (query.id, values)
+                checked += 1
+    assert checked >= 4 * (len(catalogue) - len(UNSCOPED))
+
+
+def test_the_from_lines_name_the_scope_and_nothing_else(scope_stores):
+    """FROM lines only for a scoped query given a community's id or IRI, one per graph of
+    ``dataset``, just before the top-level WHERE; otherwise the text is ``bind(values)``'s."""
+    from lcc_graph.catalogue.binding import analyse, dataset_clauses
+
+    catalogue = load_catalogue()
+    community = chosen_communities(scope_stores)[0]
+    for query in catalogue:
+        if not query.params["community"].required:
+            assert query.bind({}, dataset=True) == query.bind({})  # every community
+        values = {"community": community}
+        if not query.scope:
+            assert query.bind(values, dataset=True) == query.bind(values), query.id
+            continue
+        text = query.bind(values, dataset=True)
+        assert text == query.bind({"community": COMMUNITIES + community}, dataset=True)
+        scan = analyse(text)
+        assert text[:scan.dataset_offset].endswith("\n" + dataset_clauses(query.dataset(values)))
+        assert text[scan.dataset_offset:].startswith("WHERE")
+        assert text.replace(dataset_clauses(query.dataset(values)), "") == query.bind(values), query.id
+        for iri in (COMMUNITIES + community + "/data", "http://example.org/communities/" + community):
+            assert query.bind({"community": iri}, dataset=True) == query.bind({"community": iri}), (query.id, iri)
+
+
+def test_a_scoped_text_on_sparql_in_a_query_worker(demo_copy):
+    """/sparql's path with a query pool: the FROM text is checked and run in a worker over its
+    own FROM graphs, with the named route's answer. With teeth: peer-comparison given a scope
+    compares a community with itself alone on /sparql too, as the narrowed named run does."""
+    from lcc_graph.sparql_guard import QueryLimits
+    from lcc_graph.store import open_stores
+
+    stores = open_stores(demo_copy)
+    try:
+        stores.start_readers(demo_copy / "checkpoints", size=1)
+        community = community_ids(stores)[2]
+        values = {"community": community}
+        for query_id in ("citizen-involvement", "learning-modes", "criteria-coverage"):
+            query = load_catalogue().get(query_id)
+            adhoc = stores.query_untrusted(query.bind(values, dataset=True), QueryLimits(), {})
+            assert answer(adhoc) == answer(query.run(stores, values)), query_id
+        peers = dataclasses.replace(load_catalogue().get("peer-comparison"), scope=WIDEST)
+        values = next({"community": c} for c in community_ids(stores)
+                      if answer(peers.run(stores, {"community": c})) != answer(unscoped(stores, peers, {"community": c})))
+        adhoc = stores.query_untrusted(peers.bind(values, dataset=True), QueryLimits(), {})
+        assert answer(adhoc) == answer(peers.run(stores, values))
+        assert adhoc.values() and {row["peers"] for row in adhoc.values()} == {"1"}  # only itself
+    finally:
+        stores.close()
+
+
+def test_the_editor_opens_the_scoped_text_and_sparql_answers_it_as_the_named_route(client):
+    """editor_text (the query page's text and its links to the editor) is the FROM form given a
+    community; /sparql runs it with the named route's answer. The editor's examples name no
+    community, so they have no FROM."""
+    from lcc_graph.views.sparql_examples import editor_examples, editor_text, public_text
+
+    catalogue = load_catalogue()
+    query = catalogue.get("learning-modes")
+    named = client.get("/queries/learning-modes").json()["rows"]
+    community = named[len(named) // 2]["community"]
+    values = {"community": community}
+    text = editor_text(query, values)
+    graph = community_graph(community_id_of_iri(community), "data")
+    assert text == public_text(query.bind(values, dataset=True)) and f"\nFROM <{graph}>\nWHERE {{" in text
+    page = client.get("/queries/learning-modes", params=values, headers={"Accept": "text/html"}).text
+    assert f"FROM &lt;{graph}&gt;" in page
+    one = client.get("/queries/learning-modes", params=values).json()["rows"]
+    adhoc = client.get("/sparql", params={"query": text}, headers={"Accept": "application/sparql-results+json"})
+    assert adhoc.status_code == 200, adhoc.text
+    rows = [{k: v["value"] for k, v in b.items()} for b in adhoc.json()["results"]["bindings"]]
+    assert rows == one and len(rows) == 3  # formal, non-formal, informal
+    assert not any("\nFROM <" in e["query"] for e in editor_examples(catalogue))
+
+
 # ---- the header
 
 

@@ -5,7 +5,8 @@ comments skipped, brace and parenthesis depth tracked, subqueries recognised) to
 top-level ``WHERE`` group and the variables the top-level query uses; pyoxigraph then parses the
 bound query. ``parse_checked`` cross-checks the same facts on rdflib's parse tree (the tests run it
 on every shipped query). Values are terms written by pyoxigraph, so they cannot close the block
-or the query.
+or the query. The same scan finds where the grammar puts dataset clauses (``FROM <graph>``), so a
+query's scope can be written into its text (``dataset_clauses``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class Analysis:
     injectable: bool  #: False for ``CONSTRUCT WHERE { triples }``, where VALUES cannot go
     projection: tuple[str, ...]  #: projected variables of a SELECT (empty for ``SELECT *``)
     variables: frozenset[str]  #: variables the top-level query uses, outside subqueries
+    #: where dataset clauses go: at the top-level ``WHERE`` keyword, else at the ``{`` of the
+    #: top-level WHERE group (after the SELECT clause, the CONSTRUCT template or ``ASK``)
+    dataset_offset: int = 0
 
 
 def _tokens(text: str) -> Iterator[tuple[int, str]]:
@@ -91,11 +95,14 @@ def analyse(text: str) -> Analysis:
     group comes first. The short form ``CONSTRUCT WHERE { ... }`` holds only triples: no VALUES
     block can go there (``injectable`` is False).
     A subquery (``{ SELECT ...}``) contributes only the variables it projects.
+    Dataset clauses go just before the first ``WHERE`` outside any brace or parenthesis after the
+    form's keyword (a subquery's is inside braces), else before the WHERE group's ``{``.
     """
     tokens = list(_tokens(text))
     braces = parens = 0
     form: str | None = None
     offset: int | None = None
+    dataset_offset: int | None = None
     template: bool | None = None
     injectable = True
     projection: list[str] = []
@@ -114,6 +121,7 @@ def analyse(text: str) -> Analysis:
                     template = False
                 else:
                     offset = position + 1
+                    dataset_offset = position if dataset_offset is None else dataset_offset
             in_projection = False
             braces += 1
         elif token == "}":
@@ -132,6 +140,8 @@ def analyse(text: str) -> Analysis:
             in_projection = token == "SELECT"
         elif token == "WHERE":
             in_projection = False
+            if form is not None and braces == 0 and parens == 0 and offset is None and dataset_offset is None:
+                dataset_offset = position
         elif token.startswith("?"):
             name = token[1:]
             top_projection = in_projection and not subquery_depths
@@ -146,7 +156,8 @@ def analyse(text: str) -> Analysis:
         raise BindingError("no SELECT, CONSTRUCT, ASK or DESCRIBE form found")
     if offset is None:
         raise BindingError("no top-level WHERE group found")
-    return Analysis(form, offset, injectable, tuple(dict.fromkeys(projection)), frozenset(variables))
+    return Analysis(form, offset, injectable, tuple(dict.fromkeys(projection)), frozenset(variables),
+                    dataset_offset if dataset_offset is not None else offset - 1)
 
 
 def values_block(names: Sequence[str], terms: Mapping[str, ox.NamedNode | ox.Literal | None]) -> str:
@@ -154,6 +165,19 @@ def values_block(names: Sequence[str], terms: Mapping[str, ox.NamedNode | ox.Lit
     cells = " ".join("UNDEF" if terms.get(n) is None else str(terms[n]) for n in names)
     variables = " ".join(f"?{n}" for n in names)
     return f"\n  VALUES ({variables}) {{ ({cells}) }}\n"
+
+
+def dataset_clauses(graphs: Sequence[str]) -> str:
+    """One ``FROM <graph>`` line per graph (IRIs written by pyoxigraph, so checked), in order."""
+    return "".join(f"FROM {ox.NamedNode(graph)}\n" for graph in graphs)
+
+
+def inject_dataset(text: str, offset: int, graphs: Sequence[str]) -> str:
+    """The query text with the ``FROM`` lines of ``graphs`` at ``offset`` (``Analysis.dataset_offset``),
+    each on a line of its own: spaces and tabs before the offset are dropped, a line break added."""
+    before = text[:offset].rstrip(" \t")
+    newline = "" if not before or before.endswith(("\n", "\r")) else "\n"
+    return before + newline + dataset_clauses(graphs) + text[offset:]
 
 
 def inject(text: str, offset: int, block: str) -> str:

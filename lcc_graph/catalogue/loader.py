@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from ..errors import NotFound, ParseError, QueryError
 from ..resources import data_dir
-from .binding import BindingError, analyse, inject, names_graphs, parse_checked, values_block
+from .binding import BindingError, analyse, inject, inject_dataset, names_graphs, parse_checked, values_block
 from .header import Header, HeaderError, parse_header, split_header
 from .params import ParamError
 from .scope import scoped_dataset
@@ -47,6 +47,7 @@ class NamedQuery(Header):
     path: Path
     variables: tuple[str, ...] = ()
     _offset: int = field(default=0, repr=False)
+    _dataset_offset: int = field(default=0, repr=False)
 
     @property
     def iri(self) -> str:
@@ -92,9 +93,23 @@ class NamedQuery(Header):
         """
         return self._substituted(self.terms(values))
 
-    def bind(self, values: Mapping[str, str | None] | None = None) -> str:
-        """The query text with a VALUES block of the parameters first in its top-level WHERE."""
-        return self._bound(self.terms(values))
+    def bind(self, values: Mapping[str, str | None] | None = None, dataset: bool = False) -> str:
+        """The query text with a VALUES block of the parameters first in its top-level WHERE.
+
+        With ``dataset``, when :meth:`dataset` gives graphs (a query with a ``scope`` given a
+        community), the text also names them: one ``FROM <graph>`` line each, before the top-level
+        ``WHERE``, so that any SPARQL 1.1 engine (``/sparql`` too) reads the graphs the named route
+        reads. A caller's dataset (pyoxigraph's ``default_graph`` or ``use_default_graph_as_union``,
+        the protocol's ``default-graph-uri``) overrides FROM. See docs/queries.md, "Scope".
+        """
+        terms = self.terms(values)
+        text = self._bound(terms)
+        graphs = self._dataset(terms) if dataset else None
+        if graphs is None:
+            return text
+        # No FROM NAMED: a query with a scope never reads named graphs (load_query refuses GRAPH in
+        # it), so its default graph alone decides its answer, as with run()'s named_graphs.
+        return inject_dataset(text, self._dataset_offset, graphs)
 
     def _substituted(self, terms: Mapping[str, ox.NamedNode | ox.Literal | None]) -> dict[str, ox.NamedNode | ox.Literal]:
         if self.kind not in ("table", "indicator"):
@@ -240,6 +255,8 @@ def load_query(file: Path, checker: ox.Store | None = None, *, strict: bool = Fa
         raise fail(
             f"parameter(s) {', '.join(undeclared)} are not variables of the query's top-level pattern"
         )
+    # A query with a scope names no graph, so no GRAPH pattern reads named graphs and no FROM
+    # competes with the dataset: bind(values, dataset=True) writes the scope as FROM lines alone.
     if header.scope and names_graphs(body):
         raise fail("a query with a scope reads the graphs its scope names: it cannot name graphs itself "
                    "(GRAPH, FROM, FROM NAMED)")
@@ -256,4 +273,5 @@ def load_query(file: Path, checker: ox.Store | None = None, *, strict: bool = Fa
         path=file,
         variables=tuple(projection),
         _offset=scan.offset,
+        _dataset_offset=scan.dataset_offset,
     )

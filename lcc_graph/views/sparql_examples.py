@@ -57,9 +57,11 @@ def editor_examples(catalogue: Catalogue | None = None) -> list[dict[str, Any]]:
 
 def editor_text(query: NamedQuery, values: dict[str, str] | None = None) -> str:
     """A named query as the editor opens it: its parameters bound (``values``, else their defaults) by
-    the catalogue's ``VALUES`` block, so that it runs as it does at ``/queries/{id}``, without notes."""
+    the catalogue's ``VALUES`` block and, for a query with a ``scope`` given a community, the graphs
+    of its scope written as ``FROM`` lines (``NamedQuery.bind(values, dataset=True)``), so that on
+    ``/sparql`` it reads the graphs it reads at ``/queries/{id}``; without notes."""
     try:
-        text = query.bind(values or {})
+        text = query.bind(values or {}, dataset=True)
     except QueryError:  # a required parameter without a value: the query as written
         text = query.text
     return public_text(text)
