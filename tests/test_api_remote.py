@@ -54,3 +54,17 @@ def test_framework_and_uploads_over_a_remote_engine(remote_client):
     assert profile["partners"]["count"] == 2 and len(profile["partnerships"]) == 1
     network = c.get("/communities/harbour/network").json()
     assert len(network["elements"]["nodes"]) == 2 and len(network["elements"]["edges"]) == 1
+
+
+def test_a_from_graph_the_public_store_lacks_is_empty_an_outside_one_refused(remote_client):
+    c = remote_client
+    count = "SELECT (COUNT(*) AS ?n) FROM <{}> WHERE {{ ?s ?p ?o }}"
+    framework = c.get("/sparql", params={"query": count.format("https://w3id.org/lcc/graphs/framework/criteria")})
+    assert int(framework.json()["results"]["bindings"][0]["n"]["value"]) > 0
+    # a community with no answers has no answers graph: the editor's scoped text still runs
+    absent = c.get("/sparql", params={"query": count.format("https://w3id.org/lcc/graphs/communities/nowhere/answers")})
+    assert absent.status_code == 200, absent.text
+    assert absent.json()["results"]["bindings"][0]["n"]["value"] == "0"
+    for graph in ("urn:lcc:private:tokens", "http://example.org/someone-elses"):
+        refused = c.get("/sparql", params={"query": count.format(graph)})
+        assert refused.status_code == 400 and "only public graphs" in refused.json()["message"]

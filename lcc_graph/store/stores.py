@@ -127,9 +127,13 @@ class Stores:
         the store lists them)."""
         if checked is not None and checked.has_dataset and default_graph is None and named_graphs is None:
             # some engines (Virtuoso) let a query's FROM win over the protocol's dataset: a FROM
-            # must name public graphs only, written out in full
+            # must name public graphs only, written out in full. A graph of the public store's own
+            # namespace that it lacks (a community with no answers yet: the editor's text of a
+            # scoped query names it) is empty, as on the embedded store; other graphs are refused
             public = set(self.public.graphs())
-            outside = [g for g in (*checked.from_default, *checked.from_named) if g not in public]
+            prefix = getattr(self.public, "graph_prefix", None)
+            outside = [g for g in (*checked.from_default, *checked.from_named)
+                       if g not in public and not (prefix and g.startswith(prefix))]
             if outside or checked.from_unresolved:
                 raise QueryError("FROM and FROM NAMED may name only public graphs (GET /graphs lists them), "
                                  "written as full IRIs" + (f": {outside[0]} is not one" if outside else ""))
