@@ -29,7 +29,8 @@ What it does, for each ``--communities`` size in increasing order, every step bo
    named route's substitutions ("raw + substitutions");
 7. latency, sequential, ``--rounds`` rounds: each round runs every case on every peer, the peers'
    order rotated from case to case and round to round. The cases: the lookup ``SELECT * WHERE {
-   <partner> ?p ?o }`` (a partner of the median community), every catalogue query for one community,
+   <partner> ?p ?o }`` (round *r*: the first partner of the *r*-th community, below), every catalogue
+   query for one community,
    then the all-communities form of those whose community is optional (``dialogue-questions`` with
    ``stage=early``, as benchmarks/queries.py). Every peer's SPARQL endpoint is sent the text the
    SPARQL editor opens for the case (``NamedQuery.bind(values, dataset=True)``): the parameters in a
@@ -45,16 +46,21 @@ What it does, for each ``--communities`` size in increasing order, every step bo
    per checkpoint (the query pool's result cache), so round *r* asks about the *r*-th community
    nearest the median in population (the median one first), on every peer alike: each named-route
    one-community run is then a real run. Round 1 is the cold run, reported apart; the median is over
-   the other rounds. rdflib-endpoint takes seconds to minutes a query, so it is bounded: asked again
+   the other rounds. ``/sparql`` keeps a deterministic GET answer until the data changes
+   (api/answer_cache.py), so every text sent ends with a comment naming the round's community: each
+   round's ``/sparql`` run is a real run. rdflib-endpoint takes seconds to minutes a query, so it is bounded: asked again
    after round 1 only when its first run took under ``--rdflib-repeat-below`` seconds (at most
    ``--rdflib-rounds`` runs); a case that timed out at a smaller size is not sent again (over the
    timeout, as a lower bound); at a larger size the cases run in the order of its times at the
    smaller one, fastest first, and once its runs at one size have taken ``--rdflib-budget`` seconds
    the remaining cases are not run (their time at the smaller size kept as a lower bound);
 8. throughput with ``--clients`` (16) concurrent connections for ``--seconds`` each, for the lookup
-   and for ``cross-sector-partnerships`` of the median community, against lcc-graph ``/sparql``,
-   lcc-graph's named route (answered from its result cache after the first request), Oxigraph
-   server and rdflib-endpoint, ``--load-rounds`` times interleaved (rdflib-endpoint once when its
+   and for ``cross-sector-partnerships`` of the median community, each twice: one query repeated
+   (lcc-graph answers it from its caches after the first request: ``/sparql``'s answer cache, the
+   named route's result cache) and a different query each request (the lookup of the first
+   partner, or the query, of each of the 64 communities nearest the median in turn, each ended by
+   a comment no other request has: every request is a run on every peer); against lcc-graph
+   ``/sparql``, lcc-graph's named route (repeated only), Oxigraph server and rdflib-endpoint, ``--load-rounds`` times interleaved (rdflib-endpoint once when its
    sequential latency is over a second); with ``wrk --latency`` (installed with apt-get when
    missing and running as root), else a load generator of ``--clients`` Python processes;
 9. memory: the resident set (RSS, and PSS, which counts shared pages once) of each server with
@@ -100,6 +106,13 @@ LCC = "https://w3id.org/lcc#"
 EARLY = "https://w3id.org/lcc/stages/early"
 SPARQL_JSON = "application/sparql-results+json"
 THROUGHPUT_QUERY = "cross-sector-partnerships"
+# the throughput targets whose every request is a query of its own (no cache can answer it)
+LOOKUP_DISTINCT = "lookup, each request its own"
+QUERY_DISTINCT = f"{THROUGHPUT_QUERY}, each request its own"
+#: the name of each throughput target in the report
+TARGET_NAMES = {"lookup": "lookup (one query, repeated)", LOOKUP_DISTINCT: "lookup (a different query each request)",
+                THROUGHPUT_QUERY: f"`{THROUGHPUT_QUERY}`, one community (repeated)",
+                QUERY_DISTINCT: f"`{THROUGHPUT_QUERY}`, one community (a different query each request)"}
 BEGIN, END = "<!-- peers:begin -->", "<!-- peers:end -->"
 NAMED_LIMIT = 10_000  # the named route's largest page: one-community answers come whole
 HTTP_TIMEOUT_S = 60.0  # lcc-graph and Oxigraph server (lcc's own deadline is 20 s)
@@ -355,10 +368,13 @@ class HttpPeer:
         raise AssertionError("unreachable")
 
 
-def sparql_path(base: str, query: str | None, graphs: Sequence[str] | None = None) -> str:
+def sparql_path(base: str, query: str | None, graphs: Sequence[str] | None = None, *, query_last: bool = False) -> str:
     """``base?query=...`` (no query for a POST, whose body carries it), then one
-    ``default-graph-uri`` per graph of ``graphs``."""
-    params = ([] if query is None else [("query", query)]) + [("default-graph-uri", g) for g in graphs or ()]
+    ``default-graph-uri`` per graph of ``graphs``; ``query_last``: the graphs first, so that text
+    appended to the path ends the query (the load generators' comments)."""
+    query_params = [] if query is None else [("query", query)]
+    graph_params = [("default-graph-uri", g) for g in graphs or ()]
+    params = graph_params + query_params if query_last else query_params + graph_params
     return f"{base}?{urlencode(params, quote_via=quote)}" if params else base
 
 
@@ -471,10 +487,14 @@ def prepare_data(work: Path, communities: int, rebuild: bool) -> dict:
             if 0 <= i < len(ordered) and len(near) < 64:
                 near.append(ordered[i])
     info["near_median"] = near
-    partner = list(store.query(
-        f"SELECT ?p WHERE {{ ?p a <{LCC}Partner> ; <{LCC}community> <{near[0]}> }} ORDER BY ?p LIMIT 1",
-        use_default_graph_as_union=True))
-    info["partner"] = partner[0]["p"].value
+    # the lookup's partner: the first of each community near the median (one a latency round)
+    info["partners"] = []
+    for community in near:
+        first = list(store.query(
+            f"SELECT ?p WHERE {{ ?p a <{LCC}Partner> ; <{LCC}community> <{community}> }} ORDER BY ?p LIMIT 1",
+            use_default_graph_as_union=True))
+        info["partners"].append(first[0]["p"].value if first else None)
+    info["partner"] = info["partners"][0]
     del store
     return info
 
@@ -541,6 +561,7 @@ class Scale:
 WRK_LUA = """wrk.method = "GET"
 wrk.path = [==[{path}]==]
 wrk.headers["Accept"] = "{accept}"
+{rotate}
 done = function(summary, latency, requests)
   io.write(string.format('WRKJSON {{"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d, '
     .. '"status": %d, "timeout": %d, "p50_us": %d, "p99_us": %d, "max_us": %d}}\\n',
@@ -550,9 +571,29 @@ end
 """
 
 
-def run_wrk(work: Path, port: int, path: str, accept: str, clients: int, seconds: float, timeout: float) -> dict:
+# A different request each time: the paths in turn, each query ended by a comment no other request
+# has ("\n# thread-count"), so that no answer can come from a cache.
+WRK_ROTATE = """paths = {{{paths}}}
+local made = 0
+setup = function(thread) thread:set("tid", made); made = made + 1 end
+init = function(args) counter = 0 end
+request = function()
+  counter = counter + 1
+  local path = paths[(counter % #paths) + 1] .. "%0A%23%20" .. tid .. "-" .. counter
+  return wrk.format("GET", path, {{["Accept"] = "{accept}"}})
+end"""
+
+
+def run_wrk(work: Path, port: int, path: str | list[str], accept: str, clients: int, seconds: float,
+            timeout: float) -> dict:
+    """wrk on one path, or on a list of paths (each ending with its query) taken in turn with a
+    comment that makes every request's query its own."""
     script = work / "wrk.lua"
-    script.write_text(WRK_LUA.format(path=path, accept=accept))
+    rotate = ""
+    if isinstance(path, list):
+        rotate = WRK_ROTATE.format(paths=",".join(f"[==[{p}]==]" for p in path), accept=accept)
+        path = path[0]
+    script.write_text(WRK_LUA.format(path=path, accept=accept, rotate=rotate))
     cmd = ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", f"{timeout:g}s", "--latency",
            "-s", str(script), f"http://{HOST}:{port}/"]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + timeout + 60)
@@ -569,12 +610,16 @@ def run_wrk(work: Path, port: int, path: str, accept: str, clients: int, seconds
 
 
 def _load_client(args: tuple) -> tuple[list[float], int, int]:
-    """One Python load client (a process): requests in a loop until the end time."""
-    port, path, accept, stop_at, timeout = args
+    """One Python load client (a process): requests in a loop until the end time (a list of paths
+    in turn, each query ended by a comment of its own, as WRK_ROTATE does)."""
+    port, paths, accept, stop_at, timeout = args
     peer = HttpPeer(port)
     latencies: list[float] = []
     errors = timeouts = 0
+    sent = 0
     while time.time() < stop_at:
+        sent += 1
+        path = paths if isinstance(paths, str) else paths[sent % len(paths)] + quote(f"\n# {os.getpid()}-{sent}")
         try:
             status, _, seconds = peer.get(path, accept, min(timeout, max(0.1, stop_at - time.time() + 1)))
         except Timeout:
@@ -592,7 +637,7 @@ def _load_client(args: tuple) -> tuple[list[float], int, int]:
     return latencies, errors, timeouts
 
 
-def run_python_load(port: int, path: str, accept: str, clients: int, seconds: float, timeout: float) -> dict:
+def run_python_load(port: int, path: str | list[str], accept: str, clients: int, seconds: float, timeout: float) -> dict:
     ctx = mp.get_context("spawn")
     with ctx.Pool(clients) as pool:
         stop_at = time.time() + 2.0 + seconds  # the processes start first
@@ -734,11 +779,17 @@ class Bench:
         import pyoxigraph as ox
 
         if case.scope == "lookup":
-            text = f"SELECT * WHERE {{ <{scale.info['partner']}> ?p ?o }}"
+            # the round's community's partner: a repeated text would be answered from /sparql's cache
+            near = scale.info["near_median"]
+            partner = scale.info["partners"][near.index(community)] or scale.info["partner"]
+            text = f"SELECT * WHERE {{ <{partner}> ?p ?o }}"
             values = graphs = None
         else:
             values = case.values(community)
             text, graphs = case.text(community), case.graphs(community)
+        # /sparql keeps a deterministic answer until the data changes: a comment naming the round's
+        # community makes each round's text its own (an all-communities text too), on every peer
+        text = f"{text}\n# round of {community.rsplit('/', 1)[-1]}\n"
         if peer in ("raw", "raw-subst"):
             # the union flag would override the text's FROM: a text with FROM reads its own dataset
             kwargs = {} if graphs else {"use_default_graph_as_union": True}
@@ -863,20 +914,37 @@ class Bench:
         values = csp.values(community)
         csp_text, csp_graphs = csp.text(community), csp.graphs(community)
         lookup = f"SELECT * WHERE {{ <{scale.info['partner']}> ?p ?o }}"
+        # every request its own: the partners of the 64 communities nearest the median, the
+        # catalogue query for each of them, in turn, each with a comment of its own (WRK_ROTATE)
+        lookups = [f"SELECT * WHERE {{ <{p}> ?p ?o }}" for p in scale.info["partners"] if p]
+        near = scale.info["near_median"]
+
+        def rotating(base: str, texts: list[str], graphs: list | None = None) -> list[str]:
+            return [sparql_path(base, t, g, query_last=True) for t, g in zip(texts, graphs or [None] * len(texts))]
+
+        csp_texts = [csp.text(c) for c in near]
+        csp_graph_lists = [csp.graphs(c) for c in near]
         targets = {
             "lookup": {"lcc-sparql": ("lcc", sparql_path("/sparql", lookup), SPARQL_JSON),
                        "oxigraph": ("oxigraph", sparql_path("/query", lookup), SPARQL_JSON),
                        "rdflib": ("rdflib", sparql_path("/sparql", lookup), SPARQL_JSON)},
+            LOOKUP_DISTINCT: {"lcc-sparql": ("lcc", rotating("/sparql", lookups), SPARQL_JSON),
+                              "oxigraph": ("oxigraph", rotating("/query", lookups), SPARQL_JSON),
+                              "rdflib": ("rdflib", rotating("/sparql", lookups), SPARQL_JSON)},
             THROUGHPUT_QUERY: {
                 "lcc-sparql": ("lcc", sparql_path("/sparql", csp_text), SPARQL_JSON),
                 "lcc-named": ("lcc", f"/queries/{THROUGHPUT_QUERY}?" + urlencode({**values, "limit": NAMED_LIMIT}),
                               "application/json"),
                 "oxigraph": ("oxigraph", sparql_path("/query", csp_text, csp_graphs), SPARQL_JSON),
                 "rdflib": ("rdflib", sparql_path("/sparql", csp_text), SPARQL_JSON)},
+            QUERY_DISTINCT: {
+                "lcc-sparql": ("lcc", rotating("/sparql", csp_texts), SPARQL_JSON),
+                "oxigraph": ("oxigraph", rotating("/query", csp_texts, csp_graph_lists), SPARQL_JSON),
+                "rdflib": ("rdflib", rotating("/sparql", csp_texts), SPARQL_JSON)},
         }
         for target, by_peer in targets.items():
             peers = [p for p in by_peer if p in self.peers]
-            case_key = "lookup" if target == "lookup" else f"{THROUGHPUT_QUERY}|one"
+            case_key = "lookup" if target in ("lookup", LOOKUP_DISTINCT) else f"{THROUGHPUT_QUERY}|one"
             for rep in range(args.load_rounds):
                 for peer in peers[rep % len(peers):] + peers[:rep % len(peers)]:
                     server_name, path, accept = by_peer[peer]
@@ -1045,7 +1113,9 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
         "*r* asks about the *r*-th community nearest the median in population, on every peer alike, so that the "
         "named route (which keeps a deterministic answer until the data changes) runs each one-community query "
         "every round; its all-communities answers after the first may come from that cache (which still parses a "
-        "whole answer for each request, to page it). /sparql never caches. Every SPARQL endpoint is sent the text the "
+        "whole answer for each request, to page it). /sparql keeps a deterministic GET answer until the data changes "
+        "(api/answer_cache.py): every text sent ends with a comment naming the round's community, so each round's "
+        "/sparql run is a real run. Every SPARQL endpoint is sent the text the "
         "SPARQL editor opens (`NamedQuery.bind(values, dataset=True)`): for a query with a scope given one community, "
         "FROM lines name the graphs the named route reads; an all-communities text reads every graph. "
         f"rdflib-endpoint: per-request timeout {args.rdflib_timeout:g} s; repeated only when its first run took under "
@@ -1067,7 +1137,8 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
     def load_rps(s: Scale, target: str, peer: str) -> float:
         return load_median(s.load.get((target, peer), []), "rps") if s.load.get((target, peer)) else float("nan")
 
-    for target, what in (("lookup", "lookup"), (THROUGHPUT_QUERY, f"`{THROUGHPUT_QUERY}`, one community")):
+    for target in TARGET_NAMES:
+        what = TARGET_NAMES[target]
         parts, oks = [], []
         for s in scales:
             a, b = load_rps(s, target, "lcc-sparql"), load_rps(s, target, "oxigraph")
@@ -1247,8 +1318,8 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
               lambda s: rdflib_geo(s, "one", "lcc-named"))
     ratio_row("all-communities queries, lcc /sparql ÷ Oxigraph server (geometric mean)", lambda s: one_geo(s, "lcc-sparql", "oxigraph", "all"))
     ratio_row("all-communities queries, rdflib-endpoint ÷ lcc /sparql (geometric mean, timeouts as lower bounds)", lambda s: rdflib_geo(s, "all"))
-    for target in ("lookup", THROUGHPUT_QUERY):
-        ratio_row(f"throughput {target}, lcc /sparql ÷ Oxigraph server", lambda s, t=target: load_rps(s, t, "lcc-sparql") / load_rps(s, t, "oxigraph"))
+    for target in TARGET_NAMES:
+        ratio_row(f"throughput {TARGET_NAMES[target]}, lcc /sparql ÷ Oxigraph server", lambda s, t=target: load_rps(s, t, "lcc-sparql") / load_rps(s, t, "oxigraph"))
     ratio_row(f"throughput {THROUGHPUT_QUERY}, lcc named route ÷ Oxigraph server", lambda s: load_rps(s, THROUGHPUT_QUERY, "lcc-named") / load_rps(s, THROUGHPUT_QUERY, "oxigraph"))
     ratio_row("throughput lookup, lcc /sparql ÷ rdflib-endpoint", lambda s: load_rps(s, "lookup", "lcc-sparql") / load_rps(s, "lookup", "rdflib"))
     ratio_row("memory (RSS), lcc-graph ÷ Oxigraph server", lambda s: s.memory["lcc"]["rss_mb"] / s.memory["oxigraph"]["rss_mb"])
@@ -1296,7 +1367,7 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
     lines += [f"### Throughput, {args.clients} concurrent clients, {args.seconds:g} s (median of the runs)", "",
               "| target | server | " + " | ".join(f"{s.n:,}: req/s | p50 | p99 | errors" for s in scales) + " |",
               "|---|---|" + "---:|---:|---:|---:|" * len(scales)]
-    for target in ("lookup", THROUGHPUT_QUERY):
+    for target in TARGET_NAMES:
         for peer in ("lcc-sparql", "lcc-named", "oxigraph", "rdflib"):
             if not any(s.load.get((target, peer)) for s in scales):
                 continue
@@ -1309,7 +1380,7 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
                 cells.append(f"{load_median(res, 'rps'):,.1f} | {load_median(res, 'p50_ms'):,.1f} ms | "
                              f"{load_median(res, 'p99_ms'):,.1f} ms | {sum(r['errors'] for r in res)}"
                              + (f" ({len(res)} run{'s' if len(res) > 1 else ''})" if len(res) != args.load_rounds else ""))
-            name = "lookup" if target == "lookup" else f"`{target}` (one community)"
+            name = TARGET_NAMES[target]
             lines.append(f"| {name} | {PEERS[peer]}{' (result cache)' if peer == 'lcc-named' else ''} | "
                          + " | ".join(cells) + " |")
     lines.append("")
