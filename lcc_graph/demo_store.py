@@ -10,7 +10,7 @@ from . import access, demo, history
 from .communities import load_communities
 from .findings import refresh_findings
 from .framework import framework_version_label, install_framework
-from .indicators import assess_all
+from .indicators import assess_all, remember_assessments
 from .namespaces import LCC, SH, community_graph, community_id_of_graph
 from .store.stores import Stores
 from .assessment_history import version_triples
@@ -104,7 +104,7 @@ def build_demo_store(stores: Stores, communities: int = 12, seed: int = 0, *, st
     def advance(name: str, total: int) -> Callable[[int], None]:
         return step(name, total) if step else (lambda n: None)
 
-    install_framework(stores)
+    install_framework(stores, remember=True)  # recorded: the first start does not install it again
     whole = list(demo.generate(communities, seed))
     chosen = {c.id for c in whole[::max(1, len(whole) // WITH_HISTORY)][:WITH_HISTORY]}
     generated = [demo.DemoCommunity(c.id, c.label, earlier_triples(c.triples)) if c.id in chosen else c
@@ -128,5 +128,6 @@ def build_demo_store(stores: Stores, communities: int = 12, seed: int = 0, *, st
         commit(stores, prepare(stores, c.id, data, "application/n-triples"), DEMO_TOKEN)
         triples += len(c.triples) - len(generated[whole.index(c)].triples)
         tick(1)
+    remember_assessments(stores)  # every community assessed now: the first start checks nothing
     stores.publish()
     return {"communities": communities, "triples": triples, "findings": findings}

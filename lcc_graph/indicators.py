@@ -340,10 +340,19 @@ def upgrade_assessments(stores, progress: Callable[[str], None] | None = None, *
         return 0
     assessed = assess_all(stores, progress) if graphs and _outdated(store, graphs) else 0
     if private is not None:
-        count = len(assessment_graphs(store)) if assessed else len(graphs)
-        private.replace_graphs({_SHAPE_GRAPH: [ox.Triple(_SHAPE_NODE, _SHAPE, ox.Literal(ASSESSMENT_SHAPE)),
-                                               ox.Triple(_SHAPE_NODE, _GRAPH_COUNT, ox.Literal(str(count)))]})
+        remember_assessments(stores, len(assessment_graphs(store)) if assessed else len(graphs))
     return assessed
+
+
+def remember_assessments(stores, count: int | None = None) -> None:
+    """Record in the private store that the ``count`` assessment graphs of the public store (all
+    of them when None) are in this version's shape: what :func:`upgrade_assessments` checks at
+    start-up. Called where every community has just been assessed (the demo, ``lcc assess``), so
+    that the first start on that data directory reads no measurement either."""
+    if count is None:
+        count = len(assessment_graphs(stores.public))
+    stores.private.replace_graphs({_SHAPE_GRAPH: [ox.Triple(_SHAPE_NODE, _SHAPE, ox.Literal(ASSESSMENT_SHAPE)),
+                                                  ox.Triple(_SHAPE_NODE, _GRAPH_COUNT, ox.Literal(str(count)))]})
 
 
 _MEASUREMENT_CLASS = ox.NamedNode(DQV + "QualityMeasurement")

@@ -98,3 +98,25 @@ def test_start_up_rewrites_the_framework_only_when_it_changed(stores):
     stores.private.replace_graphs({_INSTALLED_GRAPH: [ox.Triple(_INSTALLED, _INSTALLED, ox.Literal("other"))]})
     assert install_framework(stores, remember=True) > 0  # another digest recorded: written
     assert install_framework(stores) > 0  # without remember, always written
+
+
+def test_a_new_demo_directory_starts_without_checking_anything(demo_copy):
+    """The demo build (like ``lcc assess``) records what start-up would otherwise check: the
+    framework it installed and that every assessment is in this version's shape."""
+    from lcc_graph.framework import install_framework
+    from lcc_graph.indicators import assessment_graphs
+    from lcc_graph.store.stores import open_stores
+
+    stores = open_stores(demo_copy)
+    try:
+        assert install_framework(stores, remember=True) == 0
+        graphs = assessment_graphs(stores.public)
+        assert len(graphs) == 12
+        stores.public.raw.add(ox.Quad(ox.NamedNode("https://w3id.org/lcc/communities/x/assessment/old"),
+                                      ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                                      ox.NamedNode("http://www.w3.org/ns/dqv#QualityMeasurement"),
+                                      ox.NamedNode(graphs[0])))
+        assert upgrade_assessments(stores, remember=True) == 0  # the build's record is trusted: nothing read
+        assert upgrade_assessments(stores) == 12  # the full check finds it and reassesses every community
+    finally:
+        stores.close()

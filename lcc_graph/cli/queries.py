@@ -126,13 +126,15 @@ def register(app: typer.Typer) -> None:
         """Judge every community again under the current framework version: its findings and its
         indicators. Results judged under an earlier version are kept (in its assessment history)."""
         from ..framework import install_framework
+        from ..indicators import remember_assessments
         from ..judgements import rejudge_all
 
         start = time.perf_counter()
         with stores_at(data_dir) as stores:
             try:
-                install_framework(stores)
+                install_framework(stores, remember=True)
                 done = rejudge_all(stores)
+                remember_assessments(stores)  # the next start need not check them again
             except LccError as exc:
                 fail(exc.message)
         kept = f"; kept the results of {done['kept']} judged under an earlier version" if done["kept"] else ""
