@@ -171,6 +171,9 @@ def test_workers_are_recycled_after_their_reads_and_above_their_memory_mark(demo
         assert stores.query_public("ASK { ?s ?p ?o }").boolean is True  # the third read: then replaced
         assert stores.pool.recycled == 1 and stores.pool.worker_pids() != first
         assert not _alive(first[0])
+        # the new worker opened the current checkpoint before its first read, by a read not counted
+        (replacement,) = stores.pool._workers
+        assert replacement.checkpoint == str(stores.pool.current) and stores.pool.runs == 3
         assert stores.query_public("ASK { ?s ?p ?o }").boolean is True  # the new worker answers
     finally:
         stores.close()
@@ -251,5 +254,17 @@ def test_a_worker_that_cannot_get_its_priority_back_is_replaced(demo_copy, tmp_p
         slow = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s ?q ?r }"
         assert int(stores.query_public(slow).values()[0]["n"]) > 0
         assert stores.pool.recycled == 1 and stores.pool.worker_pids() != before
+    finally:
+        stores.close()
+
+
+def test_workers_open_the_current_checkpoint_before_their_first_read(demo_copy, tmp_path):
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp", size=2, limits=ReadLimits(timeout_s=10))
+    try:
+        assert stores.pool.runs == 0  # the opening reads are not counted
+        assert {w.checkpoint for w in stores.pool._workers} == {str(stores.pool.current)}
+        assert stores.pool.warm() == 2  # again: both answer at once, both given back
+        assert stores.query_public("ASK { ?s ?p ?o }").boolean is True and stores.pool.runs == 1
     finally:
         stores.close()

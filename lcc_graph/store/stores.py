@@ -223,6 +223,7 @@ class Stores:
         """Run public reads in a pool of worker processes from now on."""
         self.pool = QueryPool(checkpoint_dir, size=size, limits=limits)
         self.publish()
+        self.pool.warm()
 
     def close(self) -> None:
         """Stop the readers and the sandbox, and close both stores."""
