@@ -101,6 +101,8 @@ from urllib.parse import quote, urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.queries import settle  # noqa: E402  (waits for RocksDB's compaction, as there)
+
 HOST = "127.0.0.1"
 LCC = "https://w3id.org/lcc#"
 EARLY = "https://w3id.org/lcc/stages/early"
@@ -393,29 +395,6 @@ def json_rows(body: bytes) -> int | None:
 
 
 # --------------------------------------------------------------------------- data
-
-def settle(path: Path, quiet_s: float = 15.0, limit_s: float = 180.0) -> float:
-    """Wait until the ``.sst`` files under ``path`` stay the same for ``quiet_s`` (RocksDB has
-    finished compacting), at most ``limit_s``; the seconds waited."""
-
-    def files() -> frozenset:
-        found = set()
-        for p in path.glob("*.sst"):
-            try:
-                found.add((p.name, p.stat().st_size))
-            except FileNotFoundError:
-                found.add((p.name, -1))
-        return frozenset(found)
-
-    start = last_change = time.perf_counter()
-    seen = files()
-    while time.perf_counter() - last_change < quiet_s and time.perf_counter() - start < limit_s:
-        time.sleep(1.0)
-        now = files()
-        if now != seen:
-            seen, last_change = now, time.perf_counter()
-    return time.perf_counter() - start
-
 
 def prepare_data(work: Path, communities: int, rebuild: bool) -> dict:
     """The cached data directory (built when missing), settled, and its N-Quads export."""
