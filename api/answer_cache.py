@@ -38,7 +38,7 @@ class AnswerCache:
         self.max_entry_bytes = max_entry_bytes
         self.max_entries = max_entries
         self._entries: OrderedDict[tuple[bytes, bytes], tuple[list, bytes]] = OrderedDict()
-        self._checkpoint: object = None  # the checkpoint every kept answer was read from
+        self._checkpoint: str | None = None  # the generation every kept answer was read from
         self._bytes = 0
         self.hits = 0
         self.misses = 0
@@ -67,7 +67,7 @@ class AnswerCache:
         self.misses += 1
         await self._answer_and_keep(scope, receive, send, key, checkpoint)
 
-    async def _answer_and_keep(self, scope, receive, send, key: tuple[bytes, bytes], checkpoint: object) -> None:
+    async def _answer_and_keep(self, scope, receive, send, key: tuple[bytes, bytes], checkpoint: str) -> None:
         """Let the route answer; keep its answer when it marked it and it is small enough."""
         start: dict | None = None
         parts: list[bytes] = []
@@ -100,7 +100,7 @@ class AnswerCache:
     def _cost(self, key: tuple[bytes, bytes], body: bytes) -> int:
         return len(key[0]) + len(key[1]) + len(body) + self.ENTRY_OVERHEAD
 
-    def _forget_all(self, checkpoint: object) -> None:
+    def _forget_all(self, checkpoint: str) -> None:
         self._entries.clear()
         self._bytes = 0
         self._checkpoint = checkpoint
@@ -114,12 +114,11 @@ class AnswerCache:
         return self._bytes
 
 
-def _current_checkpoint(scope) -> object:
-    """The checkpoint the query workers read now, or None without a query pool."""
-    app = scope.get("app")
-    stores = getattr(getattr(app, "state", None), "stores", None)
-    pool = getattr(stores, "pool", None)
-    return None if pool is None else pool.current
+def _current_checkpoint(scope) -> str | None:
+    """The public data's generation (the checkpoint the query workers read now: what ETags are
+    made from), or None when it cannot be known (no query pool, or not started yet)."""
+    stores = getattr(getattr(scope.get("app"), "state", None), "stores", None)
+    return None if stores is None else stores.generation()
 
 
 def _header(scope, name: bytes) -> bytes:

@@ -40,7 +40,7 @@ class Stores:
     data_dir: Path | None = None  # where files that go with the stores live (the framework in use)
     _sandbox: Sandbox | None = field(default=None, repr=False)
     _sandbox_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _graph_count: tuple[object, int] | None = field(default=None, repr=False)  # (checkpoint, count)
+    _graph_count: tuple[str, int] | None = field(default=None, repr=False)  # (generation, count)
 
     @property
     def sandbox(self) -> Sandbox:
@@ -74,13 +74,13 @@ class Stores:
         """How many graphs the public store has. With a query pool, counted once per checkpoint
         (every committed write publishes one): listing 3,000 graphs takes RocksDB 10-12 ms, and
         ``/health`` asks on every poll."""
-        checkpoint = self.pool.current if self.pool is not None else None
+        generation = self.generation()
         known = self._graph_count
-        if checkpoint is not None and known is not None and known[0] == checkpoint:
+        if generation is not None and known is not None and known[0] == generation:
             return known[1]
         count = len(self.public.graphs())
-        if checkpoint is not None:
-            self._graph_count = (checkpoint, count)
+        if generation is not None:
+            self._graph_count = (generation, count)
         return count
 
     def query_public(
