@@ -24,7 +24,9 @@ class QueryLimits:
     max_depth: int = 64
 
 
-# One alternation, tried in order at each position: what the SPARQL grammar reads as one token.
+# One alternation, tried in order at each position after white space: what the SPARQL grammar
+# reads as one token (found by one finditer pass: a comment is a token the scan skips; an
+# unterminated string's quote is an ``other`` token, the engine refuses such text anyway).
 # Strings follow STRING_LITERAL1/2 and their long forms (an escape is a backslash and one
 # character), IRIs IRIREF, numbers INTEGER/DECIMAL/DOUBLE (``1.e3`` is one), variables VARNAME.
 # A run of name characters is read whole, with its prefixed-name part and the local part's
@@ -33,6 +35,7 @@ class QueryLimits:
 # ``trueSERVICE``, ``SERVICEe:x`` all call out), so the checks below look *inside* names.
 _TOKEN = re.compile(
     r"""
+    \s*(?:
     (?P<comment>\#[^\n\r]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
                |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
@@ -43,32 +46,15 @@ _TOKEN = re.compile(
   | (?P<open><<|[({\[])
   | (?P<close>>>|[)}\]])
   | (?P<other>\S)
-    """,
+    )""",
     re.VERBOSE | re.DOTALL,
 )
-_SPACE = re.compile(r"\s*")
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 _UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 # The functions whose value changes from run to run (STRUUID contains UUID): a query that may call
 # one is not deterministic. Looked for inside names too, as SERVICE is (see _TOKEN).
 _VOLATILE = ("NOW", "RAND", "UUID", "BNODE")
-
-
-def _tokens(text: str):
-    """(kind, text, offset) for every token but comments; unterminated strings end the scan as
-    an ``other`` token (the engine refuses such text anyway)."""
-    pos, n = 0, len(text)
-    space, token = _SPACE.match, _TOKEN.match
-    while True:
-        pos = space(text, pos).end()
-        if pos >= n:
-            return
-        m = token(text, pos)
-        kind = m.lastgroup
-        if kind != "comment":
-            yield kind, m.group(), pos
-        pos = m.end()
 
 
 def _expand_escapes(text: str) -> str:
@@ -129,8 +115,13 @@ def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False) -> Read
     default: list[str] = []
     named: list[str] = []
     unresolved = 0
-    previous: list[str] = ["", ""]  # the two words or IRIs before this token, upper-cased
-    for kind, value, offset in _tokens(text):
+    # the two words or IRIs before this token (words upper-cased), for PREFIX, FROM and FROM NAMED
+    before = before2 = ""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind is None or kind == "comment":
+            continue
+        value = match.group(kind)
         if kind == "open":
             depth += 1
             if depth > deepest:
@@ -142,33 +133,32 @@ def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False) -> Read
             depth -= 1
         elif kind == "word":
             word = value.upper()
-            parts = _names(word)
-            if any("SERVICE" in part for part in parts):
+            # (every part _names gives is part of the word: a word without SERVICE or a volatile
+            # call in it has none in its parts, and most words are looked at no further)
+            if "SERVICE" in word and any("SERVICE" in part for part in _names(word)):
                 # the keyword, or glued to what stands before or after it in a name
                 raise QueryError("SERVICE is not allowed: this endpoint never calls other endpoints")
-            volatile = volatile or any(call in part for part in parts for call in _VOLATILE)
+            if not volatile and any(call in word for call in _VOLATILE):
+                volatile = any(call in part for part in _names(word) for call in _VOLATILE)
             if form is None and not escapes_only:
                 if word in _FORMS:
                     form = word
                 elif word in _UPDATES:
                     raise QueryError("updates are not allowed: this endpoint is read-only")
-                elif word not in ("BASE", "PREFIX", "VERSION") and not word.endswith(":") and previous[0] != "PREFIX":
-                    line, col = _line_col(text, offset)
+                elif word not in ("BASE", "PREFIX", "VERSION") and not word.endswith(":") and before != "PREFIX":
+                    line, col = _line_col(text, match.start(kind))
                     raise QueryError(f"malformed query: expected SELECT, CONSTRUCT, DESCRIBE or ASK at line {line}, "
                                      f"column {col}, found {value[:40]!r}")
-        if not escapes_only and form is not None:
-            if kind == "word" and depth == 0 and _glued_from(value.upper(), form):
+        if form is not None and not escapes_only:
+            if kind == "word" and depth == 0 and _glued_from(word, form):
                 unresolved += 1  # FROMNAMED<g>, FROM:g: the engine reads a dataset clause
-            elif previous[0] == "FROM" or (previous[0] == "NAMED" and previous[1] == "FROM"):
-                into = named if previous[0] == "NAMED" else default
+            elif before == "FROM" or (before == "NAMED" and before2 == "FROM"):
+                into = named if before == "NAMED" else default
                 if kind == "iri":
                     into.append(value[1:-1])
-                elif not (kind == "word" and value.upper() == "NAMED"):
+                elif not (kind == "word" and word == "NAMED"):
                     unresolved += 1
-        if kind in ("word", "iri"):
-            previous = [value.upper() if kind == "word" else value, previous[0]]
-        else:
-            previous = [value, previous[0]]
+        before, before2 = (word if kind == "word" else value), before
     if escapes_only:
         return ReadQuery("", False, deterministic=not volatile)
     if form is None:
