@@ -26,6 +26,7 @@ def test_an_engine_answer_is_indexed_in_place_and_paged_by_row():
     result = QueryResult.indexed(data)
     assert result.data == data  # kept as the engine wrote it, not written again
     assert result.row_count == 5
+    assert QueryResult("solutions", data).row_count == 5  # counted without an index too
     assert result.values() == EXPECTED
     for offset, limit in [(0, 2), (1, 3), (4, 10), (5, 10), (0, 100)]:
         page = result.page(offset, limit)
@@ -41,6 +42,7 @@ def test_an_empty_answer_has_no_rows():
 
 def test_an_answer_laid_out_otherwise_is_written_again_row_by_row():
     pretty = json.dumps(json.loads(answer(ROWS)), indent=2, ensure_ascii=True).encode()
+    assert QueryResult("solutions", pretty).row_count == 5
     result = QueryResult.indexed(pretty)
     assert result.data != pretty
     assert result.row_count == 5
