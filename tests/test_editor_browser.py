@@ -54,6 +54,12 @@ def test_sparql_editor_completes_runs_and_links_labels(page, server, lang):
     assert first.inner_text() == "Birchenmere"  # the community's label, not its IRI
     assert first.get_attribute("href") == f"/communities/birchenmere?lang={lang}"
     assert first.get_attribute("title") == "https://w3id.org/lcc/communities/birchenmere"
+    # the column resizer's grips lie over the table's head, not above it (its own <style> element
+    # is refused by the CSP; editor.css carries its rules): the table follows its controls
+    assert pg.evaluate("() => document.querySelector('#yasgui .grip-container').offsetHeight") == 0
+    gap = pg.evaluate("() => document.querySelector('#yasgui .yasr table.dataTable').getBoundingClientRect().top"
+                      " - document.querySelector('#yasgui .yasr_header').getBoundingClientRect().bottom")
+    assert 0 <= gap < 40, gap
     shot(pg, f"sparql-editor-{lang}")
     pg.locator("#yasgui .select_chart").click()
     expect(pg.locator("#yasgui svg.lcc-chart-svg rect.bar")).to_have_count(12)
