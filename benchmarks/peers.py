@@ -935,6 +935,8 @@ class Bench:
         }
         for target, by_peer in targets.items():
             peers = [p for p in by_peer if p in self.peers]
+            if not peers:  # (--only raw: no server to load)
+                continue
             case_key = "lookup" if target in ("lookup", LOOKUP_DISTINCT) else f"{THROUGHPUT_QUERY}|one"
             for rep in range(args.load_rounds):
                 for peer in peers[rep % len(peers):] + peers[:rep % len(peers)]:
