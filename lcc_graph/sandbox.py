@@ -9,6 +9,8 @@ data. At the deadline the worker is killed and replaced (InputTooComplex); a wor
 ``Connection.poll``, which does not hold the GIL, so the server goes on meanwhile.
 
 Workers start lazily on first use (``warm`` of them are kept ready) and ``close()`` stops them.
+With ``idle_s``, the idle ones stop once no call has used the sandbox for that long (the upload
+sandbox: :data:`UPLOAD_IDLE_S`), and the next call starts one again.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import multiprocessing as mp
 import os
 import queue
 import threading
+import time
 from typing import Any
 
 from .child_process import ChildProcess
@@ -25,6 +28,10 @@ from .errors import InputCrashedParser, InputTooComplex, LccError, SandboxError
 
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MEMORY_BYTES = 4 * 1024**3
+#: The upload sandbox's worker stops after this long with no upload: it holds 61 MB resident
+#: (the validator compiled, pyshacl and rdflib imported) and an upload is rare; the next one
+#: starts it again, which took 0.35-0.5 s (the upload then waits that long once).
+UPLOAD_IDLE_S = 60.0
 WORKER_NICE = 5
 _ALLOWED_PREFIX = "lcc_graph."
 
@@ -119,25 +126,33 @@ class Sandbox:
     Up to ``warm`` idle workers are kept ready (the first starts on first use, or at ``start()``);
     when every one is busy another is started, up to ``max_workers``. A call's deadline
     (``timeout_s``) counts from when a ready worker has its input. ``preload`` names functions
-    (``module:function``, no arguments) each worker calls once before it says it is ready.
+    (``module:function``, no arguments) each worker calls once before it says it is ready. With
+    ``idle_s`` (None: never), the idle workers are stopped once no call has used the sandbox for
+    ``idle_s`` seconds (:meth:`stop_idle`, run by a thread of the sandbox while it has idle
+    workers); the next call starts one, as the first did.
     """
 
     def __init__(self, *, warm: int = 1, max_workers: int = 2, timeout_s: float = DEFAULT_TIMEOUT_S,
                  memory_bytes: int = DEFAULT_MEMORY_BYTES, preload: tuple[str, ...] = (),
-                 start_timeout_s: float = 120.0) -> None:
+                 start_timeout_s: float = 120.0, idle_s: float | None = None) -> None:
         self.warm = max(1, warm)
         self.max_workers = max(self.warm, max_workers)
         self.timeout_s = timeout_s
         self.memory_bytes = memory_bytes
         self.preload = tuple(preload)
         self.start_timeout_s = start_timeout_s
+        self.idle_s = idle_s
         self._ctx = mp.get_context("spawn")
         self._lock = threading.Lock()
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._live: set[_Worker] = set()
         self._count = 0  # live workers and those starting
         self._closed = False
+        self._used = time.monotonic()  # when a call last took or gave back a worker
+        self._reaper: threading.Thread | None = None  # stops idle workers (with idle_s)
+        self._closing = threading.Event()
         self.replaced = 0  # workers killed at a deadline or found dead
+        self.stopped_idle = 0  # workers stopped after idle_s unused
 
     def __enter__(self) -> "Sandbox":
         return self
@@ -152,7 +167,54 @@ class Sandbox:
                 if self._closed or self._count >= self.warm:
                     return
                 self._count += 1
-            self._idle.put(self._new_worker())
+            worker = self._new_worker()
+            with self._lock:
+                self._park(worker)
+
+    def _park(self, worker: _Worker) -> None:
+        """(Under the lock.) Keep an idle worker ready; with ``idle_s``, make sure a thread will
+        stop it if it stays unused."""
+        self._used = time.monotonic()
+        self._idle.put(worker)
+        if self.idle_s is not None and self._reaper is None:
+            self._reaper = threading.Thread(target=self._reap, name="lcc-sandbox-idle", daemon=True)
+            self._reaper.start()
+
+    def _reap(self) -> None:
+        """(The sandbox's thread, while it has idle workers.) Stop them once unused for ``idle_s``."""
+        while True:
+            with self._lock:
+                if self._closed or self._idle.qsize() == 0:
+                    self._reaper = None
+                    return
+                wait = self._used + self.idle_s - time.monotonic()
+            if wait > 0:
+                self._closing.wait(wait)
+            else:
+                self.stop_idle()
+
+    def stop_idle(self, now: float | None = None) -> int:
+        """Stop the idle workers if no call has taken or given back one for ``idle_s`` seconds
+        before ``now`` (a monotonic time; default: now); returns how many were stopped. A call
+        that comes later starts a worker, as the first call does."""
+        now = time.monotonic() if now is None else now
+        stopped: list[_Worker] = []
+        with self._lock:
+            if self.idle_s is None or now - self._used < self.idle_s:
+                return 0
+            while True:
+                try:
+                    worker = self._idle.get_nowait()
+                except queue.Empty:
+                    break
+                if worker in self._live:
+                    self._live.discard(worker)
+                    self._count -= 1
+                stopped.append(worker)
+            self.stopped_idle += len(stopped)
+        for worker in stopped:
+            worker.stop()
+        return len(stopped)
 
     def _new_worker(self) -> _Worker:
         """Start a worker for a slot already counted in ``_count`` and wait until it is ready."""
@@ -184,6 +246,7 @@ class Sandbox:
         with self._lock:
             if self._closed:
                 raise SandboxError("the sandbox is closed")
+            self._used = time.monotonic()
             try:
                 return self._idle.get_nowait()
             except queue.Empty:
@@ -209,7 +272,7 @@ class Sandbox:
         with self._lock:
             keep = not self._closed and self._idle.qsize() < self.warm
             if keep:
-                self._idle.put(worker)
+                self._park(worker)
             elif worker in self._live:
                 self._live.discard(worker)
                 self._count -= 1
@@ -224,7 +287,9 @@ class Sandbox:
                 self._count += 1
         if short:
             try:
-                self._idle.put(self._new_worker())
+                worker = self._new_worker()
+                with self._lock:
+                    self._park(worker)
             except SandboxError:
                 pass  # the next call starts one (and says so if it cannot)
 
@@ -277,6 +342,7 @@ class Sandbox:
         """Stop every worker; later calls raise SandboxError."""
         with self._lock:
             self._closed = True
+            self._closing.set()
             workers = list(self._live)
             self._live.clear()
             self._count = 0
@@ -292,6 +358,9 @@ class Sandbox:
 UPLOAD_PRELOAD = ("lcc_graph.uploads:warm_up",)
 
 
-def upload_sandbox(*, timeout_s: float = DEFAULT_TIMEOUT_S, memory_bytes: int = DEFAULT_MEMORY_BYTES) -> Sandbox:
-    """A sandbox for uploads: one warm worker (two at most) with the validator compiled."""
-    return Sandbox(warm=1, max_workers=2, timeout_s=timeout_s, memory_bytes=memory_bytes, preload=UPLOAD_PRELOAD)
+def upload_sandbox(*, timeout_s: float = DEFAULT_TIMEOUT_S, memory_bytes: int = DEFAULT_MEMORY_BYTES,
+                   idle_s: float | None = UPLOAD_IDLE_S) -> Sandbox:
+    """A sandbox for uploads: one warm worker (two at most) with the validator compiled, stopped
+    after ``idle_s`` with no upload (started again by the next)."""
+    return Sandbox(warm=1, max_workers=2, timeout_s=timeout_s, memory_bytes=memory_bytes, preload=UPLOAD_PRELOAD,
+                   idle_s=idle_s)

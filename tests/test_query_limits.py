@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 import threading
 import time
 
@@ -268,3 +269,138 @@ def test_workers_open_the_current_checkpoint_before_their_first_read(demo_copy, 
         assert stores.query_public("ASK { ?s ?p ?o }").boolean is True and stores.pool.runs == 1
     finally:
         stores.close()
+
+
+class _Conn:
+    """A worker's end of the pipe, in this process: the reads given, the replies kept."""
+
+    def __init__(self, messages: list) -> None:
+        self.messages = list(messages)
+        self.sent: list = []
+
+    def recv(self):
+        return self.messages.pop(0)
+
+    def send(self, reply) -> None:
+        self.sent.append(reply)
+
+
+def _read(checkpoint: str, sparql: str) -> tuple:
+    return (checkpoint, sparql, None, None, False, {}, 1000, 10**6, False, None, None)
+
+
+def test_a_worker_above_its_mark_reopens_its_store_after_the_reply_and_reports_what_it_then_holds(
+        tmp_path, monkeypatch):
+    import resource
+    import sys
+    import types
+
+    from lcc_graph.store import workers
+
+    checkpoint = tmp_path / "cp"
+    store = ox.Store(str(checkpoint))
+    store.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"), ox.Literal("o")))
+    del store
+    opened: list[str] = []
+
+    class Store:  # pyoxigraph's, counting the openings
+        @staticmethod
+        def read_only(path):
+            opened.append(path)
+            return ox.Store.read_only(path)
+
+    monkeypatch.setitem(sys.modules, "pyoxigraph", types.SimpleNamespace(Store=Store))
+    monkeypatch.setattr(resource, "setrlimit", lambda *args: None)  # this is the test process
+    mb = 1024**2
+    monkeypatch.setattr(workers, "_rss_bytes", lambda: 30 * mb)  # at the start
+    # after read 1 (over the mark), after its store was closed, after read 2 (under the mark)
+    held = [100 * mb, 40 * mb, 50 * mb]
+    monkeypatch.setattr(workers, "_rss_after_read", lambda trim: held.pop(0))
+    ask = "ASK { ?s ?p ?o }"
+    conn = _Conn([_read(str(checkpoint), ask), _read(str(checkpoint), ask), None])
+    workers._serve(conn, 1 << 40, 64 * mb)
+    assert [reply[0] for reply in conn.sent] == ["ok", "ok"]
+    assert [reply[2] for reply in conn.sent] == [b'{"head":{},"boolean":true}'] * 2
+    # each reply carries what the worker held once the read before it was over: read 2 that
+    # of the reopened store, not the 100 MB read 1 left (so the pool keeps this worker)
+    assert [reply[-1] for reply in conn.sent] == [30 * mb, 40 * mb]
+    # opened for read 1, opened again after its reply (read 2 used it); not after read 2
+    assert opened == [str(checkpoint)] * 2 and held == []
+
+
+def test_a_worker_whose_reopened_store_leaves_it_above_the_mark_is_replaced(demo_copy, tmp_path):
+    stores = open_stores(demo_copy)
+    # every worker holds more than a byte even with its store just opened: replaced after each read
+    stores.start_readers(tmp_path / "cp", size=1, limits=ReadLimits(timeout_s=10, recycle_rss_bytes=1))
+    try:
+        first = stores.pool.worker_pids()
+        assert stores.query_public("ASK { ?s ?p ?o }").boolean is True
+        assert stores.pool.recycled == 1 and stores.pool.worker_pids() != first
+    finally:
+        stores.close()
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp2", size=1, limits=ReadLimits(timeout_s=10))
+    try:
+        first = stores.pool.worker_pids()
+        for _ in range(5):  # the default mark: a worker over the small demo data stays
+            assert stores.query_public("SELECT * WHERE { ?s ?p ?o } LIMIT 1000").row_count == 1000
+        assert stores.pool.recycled == 0 and stores.pool.worker_pids() == first
+    finally:
+        stores.close()
+
+
+def test_workers_never_load_asyncio_or_hashlib(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; import lcc_graph.store.workers, lcc_graph.store; "
+            "print(sorted(m for m in ('asyncio', 'hashlib', 'concurrent.futures') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=os.getcwd(), env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+MAPPED = textwrap.dedent("""
+    import ctypes, sys
+
+    from lcc_graph.store.workers import fix_mmap_threshold
+
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd",
+                                                         "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+    mallinfo2 = ctypes.CDLL("libc.so.6").mallinfo2
+    mallinfo2.restype = MallInfo2
+    block = bytearray(8 * 1024**2)  # glibc alone then raises its threshold to 8 MB
+    del block
+    if sys.argv[1] == "fixed":
+        assert fix_mmap_threshold() is True
+    before = mallinfo2().hblkhd
+    block = bytearray(2 * 1024**2)
+    mapped = mallinfo2().hblkhd - before >= 2 * 1024**2
+    del block
+    print(("mapped, then unmapped" if mallinfo2().hblkhd <= before else "mapped, kept") if mapped else "heap")
+""")
+
+
+def test_the_server_maps_large_blocks_on_their_own():
+    import ctypes
+    import subprocess
+    import sys
+
+    try:
+        ctypes.CDLL("libc.so.6").mallinfo2
+    except (OSError, AttributeError):
+        pytest.skip("not glibc 2.33 or later")
+    seen = {}
+    for mode in ("default", "fixed"):
+        out = subprocess.run([sys.executable, "-c", MAPPED, mode], capture_output=True, text=True, timeout=60,
+                             env={**os.environ, "PYTHONPATH": os.getcwd()})
+        assert out.returncode == 0, out.stderr
+        seen[mode] = out.stdout.strip()
+    # a 2 MB block after an 8 MB one was freed: from the heap, which keeps it once freed, unless
+    # the threshold is fixed (QueryPool does it in the server): mapped, and unmapped when freed
+    assert seen == {"default": "heap", "fixed": "mapped, then unmapped"}

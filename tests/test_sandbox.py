@@ -151,3 +151,64 @@ def test_a_diff_of_versions_with_blank_nodes_is_canonicalised_in_the_sandbox(sto
         assert (answer["added"], answer["removed"]) == ([f'{me} {P} "more" .'], [])
     finally:
         box.close()
+
+
+def test_idle_workers_stop_after_idle_s_and_the_next_call_starts_one():
+    box = Sandbox(warm=1, idle_s=3600)
+    try:
+        assert box.worker_pids() == []  # started lazily
+        first = box.run("lcc_graph.history:checksum", small_graph())
+        (pid,) = box.worker_pids()
+        assert box.stop_idle() == 0  # used just now
+        assert box.stop_idle(now=time.monotonic() + 3601) == 1
+        assert box.worker_pids() == [] and box.stopped_idle == 1 and box.replaced == 0
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+        assert box.run("lcc_graph.history:checksum", small_graph()) == first  # a new worker
+        (again,) = box.worker_pids()
+        assert again != pid
+    finally:
+        box.close()
+
+
+def test_an_unused_sandbox_stops_its_worker_by_itself():
+    box = Sandbox(warm=1, idle_s=0.1)
+    try:
+        box.start()
+        (pid,) = box.worker_pids()
+
+        def gone() -> bool:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+            return False
+
+        deadline = time.monotonic() + 60  # a bound on the wait, not a timing under test
+        while not gone() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert gone() and box.worker_pids() == [] and box.stopped_idle == 1
+        assert box.run("lcc_graph.history:checksum", small_graph())  # started again on use
+    finally:
+        box.close()
+
+
+def test_a_sandbox_without_idle_s_keeps_its_worker():
+    box = Sandbox(warm=1)
+    try:
+        box.start()
+        (pid,) = box.worker_pids()
+        assert box.stop_idle(now=time.monotonic() + 10**6) == 0
+        assert box.worker_pids() == [pid]
+    finally:
+        box.close()
+
+
+def test_the_upload_sandbox_stops_when_idle_and_keeps_doing_so_when_restarted(stores):
+    from lcc_graph.sandbox import UPLOAD_IDLE_S, upload_sandbox
+
+    box = upload_sandbox()
+    assert box.idle_s == UPLOAD_IDLE_S == 60.0
+    stores.sandbox = box
+    stores.restart_sandbox()
+    assert stores.sandbox is not box and stores.sandbox.idle_s == UPLOAD_IDLE_S

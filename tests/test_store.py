@@ -105,3 +105,23 @@ def test_patching_graphs_writes_only_the_differences_in_one_transaction(stores):
     assert len(stores.public.get_graph(g1)) == 2
     stores.patch_graphs({g1: (stores.public.get_graph(g1), [t("a", "1")])})
     assert stores.public.get_graph(g1) == [t("a", "1")]
+
+
+def test_starting_the_readers_reopens_the_embedded_stores_unless_held(stores, tmp_path, monkeypatch):
+    stores.public.update('INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> '
+                         '<http://example.org/p> "o" } }')
+    reopened = []
+    original = stores._reopen_embedded
+    monkeypatch.setattr(stores, "_reopen_embedded", lambda: reopened.append(original()) or reopened[-1])
+    stores.start_readers(tmp_path / "cp", size=1)
+    # both closed and opened again (what start-up read into RocksDB's caches goes), with their data
+    assert reopened == [2]
+    assert stores.public.query('ASK { GRAPH <http://example.org/g> { ?s ?p "o" } }').boolean is True
+    assert stores.query_public('ASK { ?s ?p "o" }').boolean is True
+    held = stores.public.raw  # someone holds the public store: it stays open; the private one is reopened
+    assert original() == 1 and stores.public.raw is held
+    del held
+    stores.public.update('INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> '
+                         '<http://example.org/p> "after" } }')
+    stores.publish()
+    assert stores.query_public('ASK { ?s ?p "after" }').boolean is True

@@ -8,8 +8,6 @@ as a bad query and the worker replaced. Writes go to the live store and never wa
 
 from __future__ import annotations
 
-import concurrent.futures
-import hashlib
 import multiprocessing as mp
 import os
 import queue
@@ -28,7 +26,9 @@ from ..errors import Busy, QueryError, QueryTimeout, StoreError
 from .base import QueryResult, Term, pyoxigraph_query_options
 from .result_cache import ResultCache
 
-if TYPE_CHECKING:  # imported where it is used: a query worker never loads asyncio (8 MB less in each)
+# asyncio, concurrent.futures and hashlib are imported where the server uses them: a query worker
+# imports this module and never loads them (hashlib alone maps libcrypto: 4 MB resident in each)
+if TYPE_CHECKING:
     import asyncio
 
 
@@ -44,8 +44,10 @@ class ReadLimits:
     recycle_after: int = 10_000  # reads a worker serves before it is replaced by a fresh one
     #: a worker holding more after a read (and a trim) closes its checkpoint and opens it again,
     #: which gives RocksDB's block cache and table readers back; one that still holds more then
-    #: is replaced (see :func:`_serve`)
-    recycle_rss_bytes: int = 80 * 1024**2
+    #: is replaced (see :func:`_serve`). At 1,000 communities a worker holds 41 MB resident with
+    #: its checkpoint just opened, 50-64 MB after a mix of reads under this mark (it was 128 MB:
+    #: after full scans the workers held 109 MB each, under it)
+    recycle_rss_bytes: int = 64 * 1024**2
 
 
 #: Workers run at the server's priority: a short read competes on equal terms with the load
@@ -87,6 +89,33 @@ def _trimmer():
         return ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):
         return None
+
+
+#: In the process that holds a pool (the server), blocks from this size up are mapped on their own
+#: and unmapped when freed (:func:`fix_mmap_threshold`).
+MMAP_THRESHOLD_BYTES = 256 * 1024
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
+
+
+def fix_mmap_threshold(size: int = MMAP_THRESHOLD_BYTES) -> bool:
+    """Fix glibc's mmap threshold at ``size`` in this process, and its trim threshold at twice
+    that (free memory above the top of the heap goes back); False where it cannot be (not glibc).
+
+    Its default starts at 128 KB and rises to the largest mapped block freed, up to 32 MB: once
+    the first large answers had come and gone, the heap grew for answers of megabytes (received
+    from the workers, kept, paged, sent) and kept that memory after they were freed. At 1,000
+    communities the server held 118 MB more after the all-communities named queries (56 MB after
+    a ``malloc_trim``); with the threshold fixed, 60 MB more, what its caches hold. A large block
+    still comes from free memory of the heap when it fits there; smaller blocks (a lookup's
+    answer) are unaffected.
+    """
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+        return mallopt(_M_MMAP_THRESHOLD, size) == 1 and mallopt(_M_TRIM_THRESHOLD, 2 * size) == 1
+    except (OSError, AttributeError):
+        return False
 
 
 def _rss_after_read(trim) -> int:
@@ -152,16 +181,19 @@ def _serve(conn, memory_bytes: int, release_bytes: int = ReadLimits.recycle_rss_
     (:mod:`lcc_graph.sparql_guard`), and pyoxigraph's own parser refuses malformed text.
 
     After each reply is sent (never before: the read waits for none of it) the worker lets the
-    answer go, trims, and when it still holds more than ``release_bytes`` closes its checkpoint
-    and opens it again. What a worker holds past its start is mostly RocksDB's, not Python's: the
-    block cache and the table readers (index and filter blocks) of every file a read touched,
-    kept while the store is open. At 1,000 communities an all-communities query left a worker at
-    110-140 MB resident, 33-40 MB once the store was closed; opening it again takes 15-30 ms
-    (10 ms to close, 8 ms to trim), and the reads after are no slower (all-communities queries
-    1.43 s and 0.47 s on a reopened store, 1.73 s and 0.40 s on the one kept; the first lookup
-    0.4 ms instead of 0.1). Each reply says how much the worker held once the read before it was
-    over, so the pool replaces a worker that even a reopened store leaves above the mark (one
-    read later, never during a read).
+    answer go, trims (``malloc_trim``, when it holds more than :data:`TRIM_ABOVE_BYTES`), and
+    when it still holds more than ``release_bytes`` closes its checkpoint and opens it again.
+    What a worker holds past its start is mostly RocksDB's, not Python's: the block cache and the
+    table readers (index and filter blocks) of every file a read touched, kept while the store is
+    open. At 1,000 communities an all-communities query left 115-140 MB of anonymous memory in a
+    worker, 33-40 MB once the store was closed; closing takes 10 ms, the trim 8 ms, opening
+    again 15-30 ms, and the reads after are no slower (all-communities queries 1.43 s and 0.47 s
+    on a reopened store, 1.73 s and 0.40 s on the one kept; the first lookup 0.4 ms instead of
+    0.1). Run against the version before (which trimmed before replying, and replaced a worker
+    instead at 128 MB), both serving at once, requests alternated: all-communities queries
+    0.90-0.99x the time, lookups 0.67x. Each reply says how much the worker held once the read
+    before it was over, so the pool replaces a worker that even a reopened store leaves above
+    the mark (one read later, never during a read).
     """
     import resource
 
@@ -271,6 +303,7 @@ class QueryPool:
         self.checkpoint_dir = Path(checkpoint_dir)
         self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
         self.limits = limits
+        fix_mmap_threshold()  # the answers this process receives go back to the system when freed
         self._ctx = mp.get_context("spawn")
         self._lock = threading.Lock()
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -375,6 +408,8 @@ class QueryPool:
 
     def _take(self, timeout: float) -> _Worker:
         """An idle worker now, or the next one given back (waiting on this thread)."""
+        import concurrent.futures
+
         waiter: concurrent.futures.Future = concurrent.futures.Future()
         worker = self._idle_or_wait(None, waiter)
         if worker is not None:
@@ -468,6 +503,8 @@ class QueryPool:
             return self._run(sparql, default_graph, named_graphs, query_dataset, substitutions, timeout,
                              adhoc=adhoc, media=media)[1]
         started = time.monotonic()
+        import hashlib
+
         shape = (hashlib.sha256(sparql.encode()).hexdigest(),
                  None if default_graph is None else tuple(default_graph),
                  None if named_graphs is None else tuple(named_graphs), query_dataset,
