@@ -404,3 +404,24 @@ def test_the_server_maps_large_blocks_on_their_own():
     # a 2 MB block after an 8 MB one was freed: from the heap, which keeps it once freed, unless
     # the threshold is fixed (QueryPool does it in the server): mapped, and unmapped when freed
     assert seen == {"default": "heap", "fixed": "mapped, then unmapped"}
+
+
+def test_the_server_trims_once_the_reads_stop(demo_copy, tmp_path, monkeypatch):
+    from lcc_graph.store import workers
+
+    monkeypatch.setattr(workers, "QUIET_TRIM_S", 3600.0)  # the pool's own thread stays out of the way
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp", size=1, limits=ReadLimits(timeout_s=10))
+    pool = stores.pool
+    try:
+        if pool._trim is None:
+            pytest.skip("not glibc")
+        assert pool.trim_if_quiet() is False and pool.trims == 0  # no read yet
+        assert stores.query_public("ASK { ?s ?p ?o }").boolean is True
+        assert pool.trim_if_quiet() is False  # a read since the last look: not yet
+        assert pool.trim_if_quiet() is True and pool.trims == 1  # none since: once
+        assert pool.trim_if_quiet() is False  # nothing read since the trim
+        assert stores.query_public("ASK { ?s ?p ?o }").boolean is True
+        assert [pool.trim_if_quiet(), pool.trim_if_quiet()] == [False, True] and pool.trims == 2
+    finally:
+        stores.close()

@@ -118,6 +118,11 @@ def fix_mmap_threshold(size: int = MMAP_THRESHOLD_BYTES) -> bool:
         return False
 
 
+#: How long reads must have stopped before the server gives back what its allocator holds free
+#: (:meth:`QueryPool.trim_if_quiet`).
+QUIET_TRIM_S = 1.0
+
+
 def _rss_after_read(trim) -> int:
     """The worker's resident memory once what the read freed is given back."""
     rss = _rss_bytes()
@@ -313,6 +318,10 @@ class QueryPool:
         self.cache = ResultCache()
         self.runs = 0  # reads sent to a worker (the others were answered from the cache)
         self.recycled = 0  # workers replaced after recycle_after reads or above recycle_rss_bytes
+        self.trims = 0  # times this process gave back its allocator's free memory (trim_if_quiet)
+        self._trim = _trimmer()
+        self._trim_seen = (0, False)  # reads sent at the last look, and whether any came since the last trim
+        self._closing = threading.Event()
         self._inflight: dict[tuple, threading.Event] = {}
         self._slow_adhoc = 0  # ad hoc reads running past slow_after_s now
         # reads waiting for a worker, oldest first: (loop, asyncio future) or (None, concurrent future)
@@ -321,6 +330,36 @@ class QueryPool:
             shutil.rmtree(old, ignore_errors=True)
         for _ in range(size):
             self._add_worker()
+        if self._trim is not None:
+            threading.Thread(target=self._trim_when_quiet, name="lcc-pool-trim", daemon=True).start()
+
+    def _trim_when_quiet(self) -> None:
+        """(The pool's thread.) :meth:`trim_if_quiet` every :data:`QUIET_TRIM_S` until closed."""
+        while not self._closing.wait(QUIET_TRIM_S):
+            self.trim_if_quiet()
+
+    def trim_if_quiet(self) -> bool:
+        """Give what this process's allocator holds free back to the system (``malloc_trim``)
+        when reads came since the last trim but none since the last look; True if it did.
+
+        The server's threads leave free memory in glibc's arenas (answers in and out, rows
+        read for a page): 24 MB of 84 MB after a benchmark-like run at 1,000 communities, of
+        which a trim gave back 17 MB; with this, the server held 173 MB after that run instead
+        of 189 MB. Done once the reads stop (looked at every :data:`QUIET_TRIM_S`), never during
+        a burst: a trim walks every arena (a few milliseconds) and what it gives back a busy
+        server would fault in again.
+        """
+        runs = self.runs
+        seen, since = self._trim_seen
+        if runs != seen:
+            self._trim_seen = (runs, True)
+            return False
+        if not since or self._trim is None:
+            return False
+        self._trim(0)
+        self._trim_seen = (runs, False)
+        self.trims += 1
+        return True
 
     def _new_worker(self) -> _Worker:
         return _Worker(self._ctx, self.limits.memory_bytes, self.limits.recycle_rss_bytes)
@@ -758,6 +797,7 @@ class QueryPool:
 
     def close(self) -> None:
         """Stop every worker and remove the checkpoints."""
+        self._closing.set()
         with self._lock:
             workers = list(self._workers)
             self._workers.clear()
