@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -169,6 +170,17 @@ class EmbeddedStore:
         self._store.flush()
         self._store.backup(str(target))
         return target
+
+    def reopen(self) -> bool:
+        """Close the store and open it again, which gives back what RocksDB kept of the files read
+        (block cache, table readers); False, and nothing done, while anything else holds the
+        pyoxigraph store (RocksDB refuses a second opening). The caller keeps reads and writes
+        away meanwhile."""
+        if sys.getrefcount(self._store) > 2:  # the attribute and getrefcount's argument: nobody else
+            return False
+        self._store = None  # type: ignore[assignment]
+        self._store = _open(self.path, self.read_only)
+        return True
 
     def flush(self) -> None:
         """Write buffered data to disk."""

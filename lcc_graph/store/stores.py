@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from ..errors import QueryError
 from ..sandbox import Sandbox, upload_sandbox
 from ..sparql_guard import QueryLimits, ReadQuery, check_query_text, check_read_query
 from .base import QueryResult, Term
-from .embedded import EmbeddedStore, _open as _open_embedded
+from .embedded import EmbeddedStore
 from .workers import QueryPool, ReadLimits, _trimmer
 
 
@@ -247,11 +246,7 @@ class Stores:
             if not isinstance(store, EmbeddedStore) or store.read_only:
                 continue
             with self.write_lock:
-                if sys.getrefcount(store._store) > 2:  # the attribute and the argument: nobody else
-                    continue
-                store._store = None
-                store._store = _open_embedded(store.path, False)
-                reopened += 1
+                reopened += store.reopen()
         trim = _trimmer()
         if reopened and trim is not None:
             trim(0)
