@@ -80,7 +80,8 @@ def _start(stores: Stores, settings: Settings) -> None:
             limits=ReadLimits(timeout_s=settings.query_timeout_s, max_rows=settings.max_result_rows,
                               max_bytes=settings.max_result_bytes, memory_bytes=settings.worker_memory_bytes),
         )
-    # untrusted uploads are parsed, checksummed and validated in killable workers, warm from the start
+    # untrusted uploads are parsed, checksummed and validated in killable workers: warm from the start,
+    # stopped after a minute without an upload (lcc_graph.sandbox.UPLOAD_IDLE_S)
     stores.sandbox = upload_sandbox(timeout_s=settings.upload_timeout_s, memory_bytes=settings.worker_memory_bytes)
     threading.Thread(target=_warm_up, args=(stores.sandbox,), name="sandbox-warm-up", daemon=True).start()
 
