@@ -170,7 +170,7 @@ def test_workers_are_recycled_after_their_reads_and_above_their_memory_mark(demo
             assert stores.query_public("ASK { ?s ?p ?o }").boolean is True
         assert stores.pool.worker_pids() == first and stores.pool.recycled == 0
         assert stores.query_public("ASK { ?s ?p ?o }").boolean is True  # the third read: then replaced
-        assert stores.pool.recycled == 1 and stores.pool.worker_pids() != first
+        assert stores.pool.settle() and stores.pool.recycled == 1 and stores.pool.worker_pids() != first
         assert not _alive(first[0])
         # the new worker opened the current checkpoint before its first read, by a read not counted
         (replacement,) = stores.pool._workers
@@ -183,6 +183,7 @@ def test_workers_are_recycled_after_their_reads_and_above_their_memory_mark(demo
     try:
         pids = set()
         for _ in range(3):
+            assert stores.pool.settle()
             pids.update(stores.pool.worker_pids())
             assert stores.query_public("ASK { ?s ?p ?o }").boolean is True
         assert stores.pool.recycled == 3 and len(pids) == 3  # every worker holds more than one byte
@@ -254,7 +255,7 @@ def test_a_worker_that_cannot_get_its_priority_back_is_replaced(demo_copy, tmp_p
         before = stores.pool.worker_pids()
         slow = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s ?q ?r }"
         assert int(stores.query_public(slow).values()[0]["n"]) > 0
-        assert stores.pool.recycled == 1 and stores.pool.worker_pids() != before
+        assert stores.pool.settle() and stores.pool.recycled == 1 and stores.pool.worker_pids() != before
     finally:
         stores.close()
 
@@ -335,7 +336,7 @@ def test_a_worker_whose_reopened_store_leaves_it_above_the_mark_is_replaced(demo
     try:
         first = stores.pool.worker_pids()
         assert stores.query_public("ASK { ?s ?p ?o }").boolean is True
-        assert stores.pool.recycled == 1 and stores.pool.worker_pids() != first
+        assert stores.pool.settle() and stores.pool.recycled == 1 and stores.pool.worker_pids() != first
     finally:
         stores.close()
     stores = open_stores(demo_copy)
@@ -425,3 +426,60 @@ def test_the_server_trims_once_the_reads_stop(demo_copy, tmp_path, monkeypatch):
         assert [pool.trim_if_quiet(), pool.trim_if_quiet()] == [False, True] and pool.trims == 2
     finally:
         stores.close()
+
+
+def test_a_recycled_worker_is_replaced_after_its_read_has_been_answered(demo_copy, tmp_path, monkeypatch):
+    """The read that was a worker's last gets its answer without waiting for the new worker to
+    start (0.3-0.5 s on a busy machine); the next read waits for it and gets it."""
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp", size=1, limits=ReadLimits(timeout_s=10, recycle_after=1))
+    pool = stores.pool
+    starting = threading.Event()
+    may_start = threading.Event()
+    new_worker = pool._new_worker
+
+    def held_back():
+        starting.set()
+        assert may_start.wait(20)
+        return new_worker()
+
+    monkeypatch.setattr(pool, "_new_worker", held_back)
+    try:
+        (first,) = pool.worker_pids()
+        assert stores.query_public("ASK { ?s ?p ?o }").boolean is True  # answered: the new one is held back
+        assert starting.wait(10) and pool.recycled == 1 and pool.worker_pids() == []
+        assert pool.busy() == (0, 0)
+        answer: dict = {}
+        reader = threading.Thread(target=lambda: answer.update(n=stores.query_public(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/lcc#Community> }").values()))
+        reader.start()
+        reader.join(0.5)
+        assert reader.is_alive() and not answer  # no worker yet: the read waits for the new one
+        may_start.set()
+        reader.join(20)
+        assert answer["n"] == [{"n": "12"}]
+        assert pool.settle() and len(pool.worker_pids()) == 1 and pool.worker_pids() != [first]
+    finally:
+        may_start.set()
+        stores.close()
+
+
+def test_closing_the_pool_while_a_worker_is_being_replaced_leaves_no_process(demo_copy, tmp_path, monkeypatch):
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp", size=1, limits=ReadLimits(timeout_s=10, recycle_after=1))
+    pool = stores.pool
+    may_start = threading.Event()
+    started: list = []
+    new_worker = pool._new_worker
+
+    def held_back():
+        assert may_start.wait(20)
+        worker = new_worker()
+        started.append(worker.process.pid)
+        return worker
+
+    monkeypatch.setattr(pool, "_new_worker", held_back)
+    assert stores.query_public("ASK { ?s ?p ?o }").boolean is True
+    threading.Timer(0.3, may_start.set).start()  # the replacement starts as the pool closes
+    stores.close()
+    assert len(started) == 1 and not _alive(started[0])

@@ -324,6 +324,7 @@ class QueryPool:
         self._closing = threading.Event()
         self._inflight: dict[tuple, threading.Event] = {}
         self._slow_adhoc = 0  # ad hoc reads running past slow_after_s now
+        self._replacing: set[threading.Thread] = set()  # workers being replaced after a read
         # reads waiting for a worker, oldest first: (loop, asyncio future) or (None, concurrent future)
         self._waiters: deque[tuple] = deque()
         for old in self.checkpoint_dir.glob("cp-*"):
@@ -367,6 +368,9 @@ class QueryPool:
     def _add_worker(self) -> None:
         worker = self._new_worker()
         with self._lock:
+            if self._closing.is_set():  # a replacement started in the background as the pool closed
+                worker.kill()
+                return
             self._workers.add(worker)
         if self._current is not None and not self._open_current(worker):
             with self._lock:
@@ -472,6 +476,32 @@ class QueryPool:
             self._workers.discard(worker)
         worker.kill()
         self._add_worker()
+
+    def _replace_later(self, worker: _Worker) -> None:
+        """Replace a worker after its read, on a thread of its own: the read's answer goes out
+        first. Starting a worker (a new interpreter importing pyoxigraph) and opening the
+        checkpoint take 0.3-0.5 s on a busy machine, which the read that happened to be the
+        worker's last one used to wait for (a cold run over 1 s at 1,000 communities). Meanwhile
+        the pool has one worker fewer; a read that finds none idle waits for the next one given
+        back, the new one included."""
+        with self._lock:
+            self._workers.discard(worker)
+            thread = threading.Thread(target=self._replace, args=(worker,), name="lcc-pool-replace", daemon=True)
+            self._replacing.add(thread)
+        thread.start()
+
+    def settle(self, timeout: float = 30.0) -> bool:
+        """Wait until the replacements under way (:meth:`_replace_later`) are done; True if they are."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                self._replacing = {t for t in self._replacing if t.is_alive()}
+                running = next(iter(self._replacing), None)
+            if running is None:
+                return True
+            running.join(max(0.0, deadline - time.monotonic()))
+            if running.is_alive():
+                return False
 
     def publish(self, store) -> Path:
         """Make a checkpoint of ``store`` (an EmbeddedStore) the one new reads use."""
@@ -673,7 +703,7 @@ class QueryPool:
     def _after_read(self, worker: _Worker, reply: tuple) -> None:
         """Give a worker back after a read, or replace it (:meth:`_recycles`)."""
         if self._recycles(worker, reply):
-            self._replace(worker)
+            self._replace_later(worker)
         else:
             self._give_back(worker)
 
@@ -750,7 +780,7 @@ class QueryPool:
                 loop.run_in_executor(None, self._replace, worker)
             raise
         if self._recycles(worker, reply):
-            await asyncio.to_thread(self._replace, worker)
+            self._replace_later(worker)
         else:
             self._give_back(worker)
         return self._answer(reply)
@@ -798,6 +828,7 @@ class QueryPool:
     def close(self) -> None:
         """Stop every worker and remove the checkpoints."""
         self._closing.set()
+        self.settle(10)
         with self._lock:
             workers = list(self._workers)
             self._workers.clear()
