@@ -316,7 +316,7 @@ def test_a_worker_above_its_mark_reopens_its_store_after_the_reply_and_reports_w
     monkeypatch.setattr(workers, "_rss_bytes", lambda: 30 * mb)  # at the start
     # after read 1 (over the mark), after its store was closed, after read 2 (under the mark)
     held = [100 * mb, 40 * mb, 50 * mb]
-    monkeypatch.setattr(workers, "_rss_after_read", lambda trim: held.pop(0))
+    monkeypatch.setattr(workers, "_rss_after_read", lambda trim, force=False: held.pop(0))
     ask = "ASK { ?s ?p ?o }"
     conn = _Conn([_read(str(checkpoint), ask), _read(str(checkpoint), ask), None])
     workers._serve(conn, 1 << 40, 64 * mb)
@@ -483,3 +483,45 @@ def test_closing_the_pool_while_a_worker_is_being_replaced_leaves_no_process(dem
     threading.Timer(0.3, may_start.set).start()  # the replacement starts as the pool closes
     stores.close()
     assert len(started) == 1 and not _alive(started[0])
+
+
+def test_a_worker_trims_after_a_read_only_when_it_grew_since_its_last_trim(monkeypatch):
+    """Trimming after every read (a worker holds more than the 48 MB mark from its first reads)
+    cost a lookup about its own evaluation time again."""
+    from lcc_graph.store import workers
+
+    mb = 1024**2
+    monkeypatch.setattr(workers, "_trimmed_at", 0)
+    now = [0]
+    monkeypatch.setattr(workers, "_rss_bytes", lambda: now[0])
+    trims: list[int] = []
+
+    def trim(pad):
+        trims.append(now[0])
+        now[0] -= 10 * mb  # what the trim gave back
+
+    def after(rss, force=False):
+        now[0] = rss
+        return workers._rss_after_read(trim, force=force)
+
+    assert after(40 * mb) == 40 * mb and trims == []  # under the mark
+    assert after(70 * mb) == 60 * mb and trims == [70 * mb]  # over it: trimmed
+    assert after(66 * mb) == 66 * mb and trims == [70 * mb]  # 6 MB more than after that trim: left
+    assert after(69 * mb) == 59 * mb and trims == [70 * mb, 69 * mb]  # 9 MB more: trimmed
+    assert after(60 * mb, force=True) == 50 * mb and len(trims) == 3  # a closed store: trimmed anyway
+    assert after(40 * mb, force=True) == 40 * mb and len(trims) == 3  # never under the mark
+    assert after(0, force=False) == 0 and workers._rss_bytes() == 0
+
+
+def test_resident_memory_is_read_from_the_proc_file_kept_open():
+    from lcc_graph.store import workers
+
+    first = workers._rss_bytes()
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    assert first > 0 and abs(first - pages * os.sysconf("SC_PAGE_SIZE")) < 16 * 1024**2
+    ballast = bytearray(64 * 1024**2)  # touched: resident
+    for i in range(0, len(ballast), 4096):
+        ballast[i] = 1
+    assert workers._rss_bytes() > first + 48 * 1024**2
+    del ballast
