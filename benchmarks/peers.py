@@ -1107,8 +1107,9 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
         "communities as at the smaller, which its store holds too: one-community times are compared on the same "
         "community), on every peer alike, so that the "
         "named route (which keeps a deterministic answer until the data changes) runs each one-community query "
-        "every round; its all-communities answers after the first may come from that cache (which still parses a "
-        "whole answer for each request, to page it). /sparql keeps a deterministic GET answer until the data changes "
+        "every round; its all-communities answers after the first may come from that cache (24 MB in all, "
+        "an answer over 16 MB never kept; a page is read from a kept answer without parsing the rest, the page's "
+        "rows then decoded and written as the route's JSON). /sparql keeps a deterministic GET answer until the data changes "
         "(api/answer_cache.py): every text sent ends with a comment naming the round's community, so each round's "
         "/sparql run is a real run. Every SPARQL endpoint is sent the text the "
         "SPARQL editor opens (`NamedQuery.bind(values, dataset=True)`): for a query with a scope given one community, "
@@ -1480,7 +1481,8 @@ def main() -> int:
     parser.add_argument("--communities", default="100,1000", help="sizes, comma-separated (default 100,1000)")
     parser.add_argument("--seconds", type=float, default=10.0, help="each throughput run (default 10)")
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=5, help="latency rounds; the first is the cold run (default 5)")
+    parser.add_argument("--rounds", type=int, default=7,
+                        help="latency rounds; the first is the cold run, the median is over the others (default 7)")
     parser.add_argument("--load-rounds", type=int, default=3, help="throughput runs per server and target (default 3)")
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/lcc-bench-peers"),
                         help="data directories and exports are kept here and reused")
