@@ -525,3 +525,25 @@ def test_resident_memory_is_read_from_the_proc_file_kept_open():
         ballast[i] = 1
     assert workers._rss_bytes() > first + 48 * 1024**2
     del ballast
+
+
+def test_a_replacement_that_fails_to_start_is_tried_again_and_said(demo_copy, tmp_path, monkeypatch, capfd):
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp", size=1, limits=ReadLimits(timeout_s=10, recycle_after=1))
+    pool = stores.pool
+    new_worker = pool._new_worker
+    failures = [OSError("no process left")]
+
+    def flaky():
+        if failures:
+            raise failures.pop()
+        return new_worker()
+
+    monkeypatch.setattr(pool, "_new_worker", flaky)
+    try:
+        assert stores.query_public("ASK { ?s ?p ?o }").boolean is True
+        assert pool.settle(20) and len(pool.worker_pids()) == 1 and not failures
+        assert "could not be started (OSError: no process left); trying again" in capfd.readouterr().err
+        assert stores.query_public("ASK { ?s ?p ?o }").boolean is True
+    finally:
+        stores.close()

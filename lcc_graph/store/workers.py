@@ -503,9 +503,23 @@ class QueryPool:
         back, the new one included."""
         with self._lock:
             self._workers.discard(worker)
-            thread = threading.Thread(target=self._replace, args=(worker,), name="lcc-pool-replace", daemon=True)
+            thread = threading.Thread(target=self._replace_retrying, args=(worker,), name="lcc-pool-replace",
+                                      daemon=True)
             self._replacing.add(thread)
         thread.start()
+
+    def _replace_retrying(self, worker: _Worker, attempts: int = 3, pause_s: float = 1.0) -> None:
+        """(A replacement's thread.) :meth:`_replace`, tried again after a pause when starting the
+        new worker fails (no memory, no process left): said on stderr, never lost silently."""
+        for attempt in range(1, attempts + 1):
+            try:
+                self._replace(worker)
+                return
+            except Exception as exc:  # noqa: BLE001 - reported, then tried again
+                sys.stderr.write(f"lcc-graph: a query worker could not be started ({type(exc).__name__}: {exc}); "
+                                 + ("trying again\n" if attempt < attempts else "the pool goes on with one fewer\n"))
+                if self._closing.wait(pause_s):
+                    return
 
     def settle(self, timeout: float = 30.0) -> bool:
         """Wait until the replacements under way (:meth:`_replace_later`) are done; True if they are."""
