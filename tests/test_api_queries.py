@@ -72,3 +72,18 @@ def test_the_catalogue_lists_each_querys_scope(client):
     assert queries["citizen-involvement"]["scope"] == ["data"]
     assert queries["findings-in-unesco-terms"]["scope"] == ["data", "findings", "framework/criteria", "framework/unesco"]
     assert queries["peer-comparison"]["scope"] == []  # it reads every peer
+
+
+def test_a_query_page_reads_the_communities_choices_once_per_checkpoint(client):
+    """The community selector's labels are found among every label of the store (0.5 s at 1,000
+    communities): kept with the checkpoint's answers, not read again for each page."""
+    pool = client.app.state.stores.pool
+    first = client.get("/queries/indicator-needs-addressed", headers={"Accept": "text/html"})
+    assert first.status_code == 200 and "https://w3id.org/lcc/communities/" in first.text
+    runs, hits = pool.runs, pool.cache.hits
+    again = client.get("/queries/indicator-needs-addressed?lang=ar", headers={"Accept": "text/html"})
+    assert again.status_code == 200 and 'dir="rtl"' in again.text
+    # the query's answer and the choices came from the cache; only the shown rows' labels were read
+    assert pool.cache.hits == hits + 2 and pool.runs == runs + 1
+    options = again.text.count("<option")
+    assert options == first.text.count("<option") and options >= 12
