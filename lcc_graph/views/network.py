@@ -32,13 +32,16 @@ PARTNERSHIP_COLOUR = "#4a4f5a"
 
 
 def _queries(term: str) -> tuple[str, str]:
+    """The partners and the partnerships of the community ``term`` (a serialised IRI). The
+    community is written into each branch of the partners' UNION: joined to the branches from a
+    VALUES block, the UNION was evaluated over every community first (0.3 s at 1,000 communities,
+    2-8 ms now; the same rows)."""
     values = values_block("c", [term])
     partners = sparql_prefixes() + f"""
 SELECT DISTINCT ?partner ?p ?o WHERE {{
-  {values}
-  {{ ?partner lcc:community ?c ; a lcc:Partner }}
+  {{ ?partner lcc:community {term} ; a lcc:Partner }}
   UNION
-  {{ ?ps lcc:community ?c ; a lcc:Partnership ; org:hasMember ?partner }}
+  {{ ?ps lcc:community {term} ; a lcc:Partnership ; org:hasMember ?partner }}
   OPTIONAL {{ VALUES ?p {{ rdfs:label lcc:sector lcc:field }} ?partner ?p ?o }}
 }}"""
     partnerships = sparql_prefixes() + f"""
