@@ -375,8 +375,7 @@ def _profile_queries(term: str) -> tuple[str, str, str]:
     owned = sparql_prefixes() + f"SELECT ?s ?p ?o WHERE {{ {values} ?s lcc:community ?c . ?s ?p ?o }}"
     labels = sparql_prefixes() + f"""
 SELECT DISTINCT ?o ?label WHERE {{
-  {values}
-  {{ ?c ?p ?o }} UNION {{ ?s lcc:community ?c . ?s ?p ?o }}
+  {{ {term} ?p ?o }} UNION {{ ?s lcc:community {term} . ?s ?p ?o }}
   FILTER(isIRI(?o))
   ?o rdfs:label|skos:prefLabel ?label .
 }}"""

