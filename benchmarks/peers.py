@@ -1109,7 +1109,8 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
         "named route (which keeps a deterministic answer until the data changes) runs each one-community query "
         "every round; its all-communities answers after the first may come from that cache (24 MB in all, "
         "an answer over 16 MB never kept; a page is read from a kept answer without parsing the rest, the page's "
-        "rows then decoded and written as the route's JSON). /sparql keeps a deterministic GET answer until the data changes "
+        "rows then decoded and written as the route's JSON; a median marked '(cache)' is a fifth of its cold run or "
+        "less, the cache's answer). /sparql keeps a deterministic GET answer until the data changes "
         "(api/answer_cache.py): every text sent ends with a comment naming the round's community, so each round's "
         "/sparql run is a real run. Every SPARQL endpoint is sent the text the "
         "SPARQL editor opens (`NamedQuery.bind(values, dataset=True)`): for a query with a scope given one community, "
@@ -1416,8 +1417,8 @@ def report(scales: list[Scale], bench: Bench, box: dict, command: str, took_s: f
                                                         if runs else "–")
                     m = med(runs)
                     warm = ms(m) if m is not None and len(runs) > 1 else ("–" if len(runs) <= 1 else _short(bad[-1], args))
-                    if p == "lcc-named" and case.scope == "all" and m is not None:
-                        warm += " (cache)"
+                    if p == "lcc-named" and case.scope == "all" and m is not None and f is not None and m < f / 5:
+                        warm += " (cache)"  # a fifth of the cold run or less: answered from the result cache
                     cells += [cold, warm]
                 else:
                     m = med(runs)
