@@ -33,16 +33,16 @@ class QueryLimits:
 # escapes (``ex:a\#``), so every token is found in one pass (re-reading a run from each of its
 # letters was quadratic). pyoxigraph matches a keyword with no word boundary (``SERVICESILENT``,
 # ``trueSERVICE``, ``SERVICEe:x`` all call out), so the checks below look *inside* names.
-_TOKEN = re.compile(
-    r"""
-    \s*(?:
+_TOKENS_BUT_BRACKETS = r"""
     (?P<comment>\#[^\n\r]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
                |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$]\w*)
   | (?P<number>\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?)
-  | (?P<word>[\w\-.]*:(?:[\w\-.:%]|\\[_~.\-!$&'()*+,;=/?\#@%])*|[^\W\d][\w\-.]*)
+  | (?P<word>[\w\-.]*:(?:[\w\-.:%]|\\[_~.\-!$&'()*+,;=/?\#@%])*|[^\W\d][\w\-.]*)"""
+_TOKEN = re.compile(
+    r"\s*(?:" + _TOKENS_BUT_BRACKETS + r"""
   | (?P<open><<|[({\[])
   | (?P<close>>>|[)}\]])
   | (?P<other>\S)
@@ -105,10 +105,46 @@ def _names(word: str) -> list[str]:
     return [name if colon else word, *word.split(".")[1:]]
 
 
-def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False) -> ReadQuery:
+# Past the dataset clauses (the first ``{`` once the form is known), the checks act on two things
+# only: nesting, and a name holding SERVICE, a volatile call, FROM or NAMED. In text without a
+# backslash, ``<<`` or ``>>``, every ``#``, quote and ``<`` starts a token or stands inside a
+# comment, string or IRI, so _LITERALS, the first three of _TOKEN's alternatives in its order,
+# finds exactly the comments, strings and IRIs _TOKEN would; what is left holds brackets only as
+# bracket tokens. When it holds none of those names either, the rest's nesting is counted from its
+# brackets alone and its tokens are not read one by one: a 4 KB catalogue query is checked about
+# 3 times faster, with the same answer (tests/test_read_check.py compares the two on fuzzed text).
+_LITERALS = re.compile("|".join(re.sub(r"\(\?P<\w+>", "(?:", alternative)
+                                for alternative in _TOKENS_BUT_BRACKETS.split("\n  | ")[:3]), re.VERBOSE | re.DOTALL)
+_NOT_BRACKETS = re.compile(r"[^(){}\[\]]+")
+_WATCHED = ("SERVICE", *_VOLATILE, "FROM", "NAMED")
+
+
+def _deepest_plain(rest: str, depth: int) -> int | None:
+    """The deepest nesting in ``rest`` (text from a token boundary) from ``depth``, or None when
+    it must be read token by token (a backslash, ``<<``, ``>>``, or a name the checks act on)."""
+    if "\\" in rest or "<<" in rest or ">>" in rest:
+        return None
+    stripped = _LITERALS.sub(" ", rest)
+    upper = stripped.upper()
+    if any(name in upper for name in _WATCHED):
+        return None
+    deepest = depth
+    for bracket in _NOT_BRACKETS.sub("", stripped):
+        if bracket in "({[":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        else:
+            depth -= 1
+    return deepest
+
+
+def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False, skip: bool = True) -> ReadQuery:
     """One pass over the tokens: nesting, the form, SERVICE, the dataset clauses, volatile calls.
     ``escapes_only``: the second pass, over the text with its escapes written out, which checks
-    only what an escape could hide (nesting, SERVICE, volatile calls)."""
+    only what an escape could hide (nesting, SERVICE, volatile calls). ``skip``: past the dataset
+    clauses, count the nesting of a rest that holds no name the checks act on without reading its
+    tokens (the same answer; False reads every token, as tests compare)."""
     depth = deepest = 0
     volatile = False
     form: str | None = None
@@ -129,6 +165,14 @@ def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False) -> Read
                 if deepest > limits.max_depth:
                     raise QueryError(f"the query nests more than {limits.max_depth} levels deep; "
                                      f"the limit is {limits.max_depth}")
+            if skip and value == "{" and form is not None and before != "FROM" and not (before == "NAMED" and before2 == "FROM"):
+                skip = False  # once: past this, token by token or not at all
+                rest_deepest = _deepest_plain(text[match.end():], depth)
+                if rest_deepest is not None:
+                    if rest_deepest > limits.max_depth:
+                        raise QueryError(f"the query nests more than {limits.max_depth} levels deep; "
+                                         f"the limit is {limits.max_depth}")
+                    break
         elif kind == "close":
             depth -= 1
         elif kind == "word":
