@@ -161,3 +161,13 @@ def test_entities_are_refused_by_the_scan_and_by_defusedxml_itself():
 def test_the_sandbox_workers_read_with_defusedxml():
     with Sandbox(warm=1, max_workers=1) as box:
         assert box.run("lcc_graph.tabular.reading:defused") is True
+
+
+def test_a_sheet_of_a_million_rows_is_refused_by_its_row_count_before_openpyxl_sizes_it():
+    """openpyxl reads a sheet without a <dimension> whole before its first row (10 to 50 s for a
+    million rows: under load the upload's 20 s budget ran out first, and said "too complex")."""
+    from lcc_graph.errors import PayloadTooLarge
+    from lcc_graph.tabular.reading import XLSX, read_sheets
+
+    with pytest.raises(PayloadTooLarge, match="has 1000000 rows, more than 100000"):
+        read_sheets(million_rows(), XLSX)

@@ -36,6 +36,7 @@ MAX_COLUMNS = 64
 MAX_CELL_CHARS = 20_000
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
 
 @dataclass
@@ -114,7 +115,8 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def _refuse_entities(archive: zipfile.ZipFile) -> bool:
-    """Refuse a DOCTYPE or ENTITY declaration in any XML part; True when a part has formulas."""
+    """Refuse a DOCTYPE or ENTITY declaration in any XML part, and a sheet of more than
+    ``MAX_SCANNED_ROWS`` rows; True when a sheet has formulas."""
     formulas = False
     for info in archive.infolist():
         name = info.filename.lower()
@@ -130,8 +132,14 @@ def _refuse_entities(archive: zipfile.ZipFile) -> bool:
         if _DOCTYPE.search(text):
             raise UnsafeInput(f"the workbook part {info.filename!r} declares a DOCTYPE or ENTITY "
                               "(entity expansion): refused")
-        if name.startswith("xl/worksheets/") and _FORMULA.search(text):
-            formulas = True
+        if name.startswith("xl/worksheets/"):
+            # openpyxl reads a sheet without a <dimension> whole to size it before the first row
+            # is read (a million rows: 10 to 50 s), so the rows are counted here first
+            rows = len(_ROW.findall(text))
+            if rows > MAX_SCANNED_ROWS:
+                raise PayloadTooLarge(f"the workbook part {info.filename!r} has {rows} rows, more than "
+                                      f"{MAX_SCANNED_ROWS}; a community's data needs far fewer")
+            formulas = formulas or _FORMULA.search(text) is not None
     return formulas
 
 
