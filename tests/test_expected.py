@@ -92,6 +92,27 @@ def test_the_fit_is_theil_sen():
     assert expected.verdict(21.0, 10.0, fitted) == (pytest.approx(21.0), "as-expected")
 
 
+def test_the_line_is_scipys_theil_sen_line():
+    """lcc_graph.expected.theil_sen computes what scipy.stats.theilslopes does (its default
+    intercept, method="separate"), on noisy points, on ties in x and in y, and on wild points."""
+    import random
+
+    from scipy.stats import theilslopes
+
+    rng = random.Random(7)
+    cases = [
+        ([rng.gauss(0, 1) for _ in range(300)], None),
+        ([float(rng.randint(0, 5)) for _ in range(200)], None),  # many ties in x
+        ([rng.gauss(0, 1) for _ in range(50)], [1.0] * 50),  # a flat line
+        ([float(x) for x in range(40)], [float(x) if x % 7 else 1e6 for x in range(40)]),  # wild points
+    ]
+    for xs, ys in cases:
+        ys = ys or [3.0 * x - 2.0 + rng.gauss(0, 0.5) for x in xs]
+        ours = expected.theil_sen(xs, ys)
+        theirs = theilslopes(ys, xs)
+        assert ours == (pytest.approx(float(theirs.slope), abs=1e-12), pytest.approx(float(theirs.intercept), abs=1e-9))
+
+
 def test_the_assessment_names_its_plan_and_framework_version(demo_copy):
     from lcc_graph.store import open_stores
     from lcc_graph.views.assessment import assessment
