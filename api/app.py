@@ -57,6 +57,24 @@ def _warm_up(sandbox) -> None:
         log.info("the upload sandbox did not warm up (%s); it starts on the first upload", exc)
 
 
+def _warm_pages(templates: Jinja2Templates) -> None:
+    """Import what the pages draw with and compile the page templates, in the background once the
+    service is up: the first community page after a start paid 1.5-3 s of them on a 2-core
+    machine (networkx's Kamada-Kawai layout imports scipy.optimize; numpy fits the expected-value
+    lines; Jinja compiles a template on its first use)."""
+    try:
+        import numpy  # noqa: F401
+        import scipy.optimize  # noqa: F401
+
+        from .pages import install
+
+        install(templates.env)  # first: a template compiled before its filters calls them wrongly
+        for name in templates.env.list_templates(extensions=["html"]):
+            templates.env.get_template(name)
+    except Exception as exc:  # a page then pays for it itself
+        log.info("the pages did not warm up (%s)", exc)
+
+
 def _start(stores: Stores, settings: Settings) -> None:
     """Make the stores ready to serve: the framework, crash recovery, old assessments upgraded,
     the query workers and the upload sandbox."""
@@ -97,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             await run_in_threadpool(_start, stores, settings)
             app.state.stores = stores
+            threading.Thread(target=_warm_pages, args=(app.state.templates,), name="pages-warm-up", daemon=True).start()
             yield
         finally:
             await run_in_threadpool(stores.close)
