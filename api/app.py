@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from lcc_graph.catalogue import load_catalogue
+from lcc_graph.expected import LineWarmer
 from lcc_graph.framework import install_framework
 from lcc_graph.indicators import upgrade_assessments
 from lcc_graph.uploads import reconcile
@@ -112,12 +113,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         # start-up and shutdown touch the stores: on the thread pool, like every other store call
         stores = await run_in_threadpool(_open, settings)
+        warmer = None
         try:
             await run_in_threadpool(_start, stores, settings)
             app.state.stores = stores
             threading.Thread(target=_warm_pages, args=(app.state.templates,), name="pages-warm-up", daemon=True).start()
+            warmer = LineWarmer(stores)  # each checkpoint's expected-value lines, fitted ahead of the pages
+            stores.after_publish.append(warmer)
+            warmer()
             yield
         finally:
+            if warmer is not None:
+                stores.after_publish.remove(warmer)
+                await run_in_threadpool(warmer.close)
             await run_in_threadpool(stores.close)
 
     app = FastAPI(

@@ -128,3 +128,31 @@ def test_the_assessment_names_its_plan_and_framework_version(demo_copy):
         assert all(i["verdict"] in (None, "above", "as-expected", "below") for i in body["indicators"])
     finally:
         stores.close()
+
+
+def test_each_checkpoints_lines_are_fitted_before_any_page_asks(client):
+    """The service fits the lines of the checkpoint it starts with, and of each one a write
+    publishes, in the background (expected.LineWarmer): the first page after a start or an
+    upload no longer fits them itself."""
+    import time
+
+    stores = client.app.state.stores
+
+    def fitted_for(generation: str, bound_s: float = 30.0) -> bool:  # a liveness bound: seconds at most here
+        deadline = time.monotonic() + bound_s
+        while time.monotonic() < deadline:
+            cache = getattr(stores, "_expected_cache", None)
+            if cache is not None and cache[0] == (generation, VALUE_PROPERTIES["raw"]):
+                return True
+            time.sleep(0.05)
+        return False
+
+    first = stores.generation()
+    assert fitted_for(first)
+    lines = stores._expected_cache[1][2]
+    assert lines and all(fit is None or fit.points >= expected.MIN_COMMUNITIES for fit in lines.values())
+    stores.replace_graphs({"https://w3id.org/lcc/graphs/test/warm": [ox.Triple(
+        ox.NamedNode("urn:x"), ox.NamedNode("urn:p"), ox.Literal("a write"))]})
+    second = stores.generation()
+    assert second != first
+    assert fitted_for(second)

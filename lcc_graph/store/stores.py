@@ -40,6 +40,9 @@ class Stores:
     _sandbox: Sandbox | None = field(default=None, repr=False)
     _sandbox_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _graph_count: tuple[str, int] | None = field(default=None, repr=False)  # (generation, count)
+    #: called after every publish, on the writer's thread: each only signals work to do elsewhere
+    #: (``lcc_graph.expected.LineWarmer``)
+    after_publish: list = field(default_factory=list, repr=False)
 
     @property
     def sandbox(self) -> Sandbox:
@@ -219,6 +222,8 @@ class Stores:
         """Let readers see what is committed (a new checkpoint when reads run in workers)."""
         if self.pool is not None:
             self.pool.publish(self.public)
+        for hook in list(self.after_publish):
+            hook()
 
     def start_readers(self, checkpoint_dir: str | Path, *, size: int = 2, limits: ReadLimits = ReadLimits()) -> None:
         """Run public reads in a pool of worker processes from now on (called before the service
