@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await run_in_threadpool(_start, stores, settings)
             app.state.stores = stores
             threading.Thread(target=_warm_pages, args=(app.state.templates,), name="pages-warm-up", daemon=True).start()
-            warmer = LineWarmer(stores)  # each checkpoint's expected-value lines, fitted ahead of the pages
+            warmer = app.state.line_warmer = LineWarmer(stores)  # each checkpoint's lines, fitted ahead of the pages
             stores.after_publish.append(warmer)
             warmer()
             yield

@@ -167,13 +167,30 @@ class LineWarmer:
         self._stores = stores
         self._quiet_s = quiet_s
         self._wanted = threading.Event()
+        self._lock = threading.Lock()
+        self._pending = self._running = False  # a signal not yet fitted for; a fit under way
         self._closed = False
         self.fitted = 0  # times the lines were fitted here
         self._thread = threading.Thread(target=self._run, name="lcc-line-warmer", daemon=True)
         self._thread.start()
 
     def __call__(self) -> None:
+        with self._lock:
+            self._pending = True
         self._wanted.set()
+
+    def settle(self, timeout_s: float = 30.0) -> bool:
+        """Wait until every signal so far has been fitted for; False if ``timeout_s`` passed first
+        (for callers that count the reads the service runs, such as tests)."""
+        import time
+
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not (self._pending or self._running) or self._closed:
+                    return True
+            time.sleep(0.01)
+        return False
 
     def close(self) -> None:
         """Stop the thread (a fit under way ends first)."""
@@ -191,8 +208,14 @@ class LineWarmer:
                 self._wanted.wait(self._quiet_s)
             if self._closed:
                 return
+            with self._lock:  # this fit covers every signal so far
+                self._pending, self._running = False, True
             try:
-                _lines(self._stores, VALUE_PROPERTIES["raw"], peers.profiles(self._stores))
-                self.fitted += 1
+                if self._stores.generation() is not None:  # else nothing keeps them (no query pool)
+                    _lines(self._stores, VALUE_PROPERTIES["raw"], peers.profiles(self._stores))
+                    self.fitted += 1
             except Exception as exc:  # the store closed meanwhile, or a read failed: a page fits them itself
                 log.info("the expected-value lines were not fitted ahead (%s)", exc)
+            finally:
+                with self._lock:
+                    self._running = False

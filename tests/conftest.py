@@ -81,4 +81,7 @@ def client(demo_copy):
 
     app = create_app(Settings(data_dir=demo_copy, admin_token="admin-secret"))
     with TestClient(app) as c:
+        # the start's expected-value lines fitted (lcc_graph.expected.LineWarmer): the reads a
+        # test counts are then its own
+        assert app.state.line_warmer.settle()
         yield c

@@ -78,6 +78,7 @@ def test_a_query_page_reads_the_communities_choices_once_per_checkpoint(client):
     """The community selector's labels are found among every label of the store (0.5 s at 1,000
     communities): kept with the checkpoint's answers, not read again for each page."""
     pool = client.app.state.stores.pool
+    assert client.app.state.line_warmer.settle()
     first = client.get("/queries/indicator-needs-addressed", headers={"Accept": "text/html"})
     assert first.status_code == 200 and "https://w3id.org/lcc/communities/" in first.text
     runs, hits = pool.runs, pool.cache.hits
