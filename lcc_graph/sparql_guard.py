@@ -139,6 +139,10 @@ def _deepest_plain(rest: str, depth: int) -> int | None:
     return deepest
 
 
+def _too_deep(limits: QueryLimits) -> QueryError:
+    return QueryError(f"the query nests more than {limits.max_depth} levels deep; the limit is {limits.max_depth}")
+
+
 def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False, skip: bool = True) -> ReadQuery:
     """One pass over the tokens: nesting, the form, SERVICE, the dataset clauses, volatile calls.
     ``escapes_only``: the second pass, over the text with its escapes written out, which checks
@@ -163,15 +167,13 @@ def _scan(text: str, limits: QueryLimits, *, escapes_only: bool = False, skip: b
             if depth > deepest:
                 deepest = depth
                 if deepest > limits.max_depth:
-                    raise QueryError(f"the query nests more than {limits.max_depth} levels deep; "
-                                     f"the limit is {limits.max_depth}")
+                    raise _too_deep(limits)
             if skip and value == "{" and form is not None and before != "FROM" and not (before == "NAMED" and before2 == "FROM"):
                 skip = False  # once: past this, token by token or not at all
                 rest_deepest = _deepest_plain(text[match.end():], depth)
                 if rest_deepest is not None:
                     if rest_deepest > limits.max_depth:
-                        raise QueryError(f"the query nests more than {limits.max_depth} levels deep; "
-                                         f"the limit is {limits.max_depth}")
+                        raise _too_deep(limits)
                     break
         elif kind == "close":
             depth -= 1
