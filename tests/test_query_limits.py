@@ -260,6 +260,58 @@ def test_a_worker_that_cannot_get_its_priority_back_is_replaced(demo_copy, tmp_p
         stores.close()
 
 
+def _threads(pid: int) -> list[tuple[str, int, int]]:
+    """(state, niceness, scheduling policy) of each thread of a process, from /proc."""
+    found = []
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            stat = open(f"/proc/{pid}/task/{tid}/stat").read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        found.append((fields[0], int(fields[16]), int(fields[38])))
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="reads threads from Linux's /proc")
+def test_a_slow_read_runs_at_the_slow_niceness_on_the_thread_that_runs_it(demo_copy, tmp_path):
+    """Past slow_after_s every thread of the worker goes to SLOW_NICE, the one running the read
+    too (a niceness is a thread's: renicing the process id alone left the read at 0), and comes
+    back after it; the query thread runs under SCHED_BATCH (policy 3)."""
+    from lcc_graph.store import workers
+
+    stores = open_stores(demo_copy)
+    stores.start_readers(tmp_path / "cp", size=1, limits=ReadLimits(timeout_s=4, slow_after_s=0.1))
+    try:
+        pid = stores.pool.worker_pids()[0]
+        assert any(policy == 3 for _, _, policy in _threads(pid))
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s ?q ?r . ?s ?t ?u . ?x ?y ?z }"
+        outcome = []
+
+        def read() -> None:
+            try:
+                outcome.append(stores.query_public(slow))
+            except QueryTimeout as exc:
+                outcome.append(exc)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        seen, deadline = [], time.monotonic() + 3.5
+        while time.monotonic() < deadline and not seen:
+            seen = [t for t in _threads(pid) if t[0] == "R" and t[1] == workers.SLOW_NICE]
+            time.sleep(0.05)
+        reader.join(30)
+        assert seen, "the running read never went to the slow niceness"
+        assert len(outcome) == 1  # answered or stopped at the deadline, either way it ended
+        quick = stores.query_public("ASK { ?s ?p ?o }")
+        assert quick.boolean is True
+        if os.geteuid() == 0:  # only root may lower a niceness again (else the worker is replaced)
+            current = stores.pool.worker_pids()[0]
+            assert {nice for _, nice, _ in _threads(current)} == {workers.WORKER_NICE}
+    finally:
+        stores.close()
+
+
 def test_workers_open_the_current_checkpoint_before_their_first_read(demo_copy, tmp_path):
     stores = open_stores(demo_copy)
     stores.start_readers(tmp_path / "cp", size=2, limits=ReadLimits(timeout_s=10))

@@ -58,13 +58,23 @@ SLOW_NICE = 19
 
 
 def _renice(worker: "_Worker", nice: int) -> None:
-    """Set a worker's niceness. Raising it always works; lowering it back needs privileges: a
-    worker that cannot get back is replaced after its read (``stale``)."""
+    """Set the niceness of every thread of a worker: on Linux a niceness is a thread's, and the
+    read runs on the worker's query thread, not on the main one (setting the process id's alone
+    left the read at 0 while its idle main thread went to 19). Raising it always works; lowering
+    it back needs privileges: a worker that cannot get back is replaced after its read (``stale``)."""
+    pid = worker.process.pid
     try:
-        os.setpriority(os.PRIO_PROCESS, worker.process.pid, nice)
-    except (OSError, TypeError):
-        if nice < SLOW_NICE:
-            worker.stale = True
+        threads = [int(tid) for tid in os.listdir(f"/proc/{pid}/task")]
+    except (OSError, TypeError, ValueError):  # no /proc (not Linux): the process's niceness
+        threads = [pid]
+    for tid in threads:
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
+        except ProcessLookupError:
+            continue  # a thread that ended meanwhile
+        except (OSError, TypeError):
+            if nice < SLOW_NICE:
+                worker.stale = True
 
 
 _STATM: tuple[int, int] | None = None  # (process id, descriptor of its /proc/self/statm)
@@ -225,6 +235,15 @@ def _serve(conn, memory_bytes: int, release_bytes: int = ReadLimits.recycle_rss_
         os.nice(WORKER_NICE)
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     except (OSError, ValueError):
+        pass
+    try:
+        # Linux's SCHED_BATCH, for this (the query) thread: woken by the server's message, the
+        # worker waits for the server to yield the CPU instead of preempting it, so the server
+        # gives out the reads that are ready before the workers run them. With 16 clients at
+        # 1,000 communities (2 cores), distinct lookups 5-12% more a second, one-community
+        # catalogue queries 0-6%; one client's lookup as fast (1.79 against 1.76 ms)
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    except (OSError, AttributeError):  # not Linux
         pass
     store = None
     opened: str | None = None
