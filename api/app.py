@@ -28,6 +28,7 @@ from lcc_graph.store.workers import ReadLimits
 from .answer_cache import AnswerCache
 from .assets import library_dir
 from .errors import document_request_errors, install_error_handlers
+from .fast_path import SparqlFastPath
 from .guard import GuardMiddleware, inline_script_csp
 from .routes import (admin, assessment, communities, criteria, framework, graphs, health, home, pages, proposals, queries,
                      resources, sparql, templates, uploads)
@@ -138,7 +139,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
-    # innermost: the guard's and CORS headers go on a kept answer as on any other
+    # innermost: a program's GET /sparql answered before routing (api.fast_path), its answer kept
+    # by the answer cache; the guard's and CORS headers go on a kept answer as on any other
+    app.add_middleware(SparqlFastPath)
     app.add_middleware(AnswerCache)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS", "POST"],
                        allow_headers=["*"])

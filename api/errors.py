@@ -111,28 +111,44 @@ def allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+async def lcc_error_response(request: Request, exc: e.LccError) -> Response:
+    """A library error's answer: its status, the JSON error body with its details (an HTML page
+    for a browser), ``Retry-After`` on 429 and 503, ``WWW-Authenticate`` on 401."""
+    status = status_for(exc)
+    if status >= 500 and not isinstance(exc, (e.QueryTimeout, e.StoreError)):
+        log.exception("unexpected library error", exc_info=exc)
+    extra = _details(exc)
+    if isinstance(exc, e.ValidationRejected) and hasattr(exc.report, "to_json"):
+        from .deps import get_lang
+
+        extra["report"] = exc.report.to_json(get_lang(request))
+    headers = None
+    if status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif status in (429, 503):
+        headers = {"Retry-After": str(exc.details.get("retry_after", 5))}
+    page = await error_page(request, status, exc.code, exc.message, headers, extra.get("report"))
+    if page is not None:
+        return page
+    return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=status, headers=headers)
+
+
+async def unexpected_response(request: Request, exc: Exception) -> Response:
+    """A bug's answer: logged with its traceback, 500 with a message that gives nothing away."""
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    message = "an unexpected error happened; it was logged"
+    page = await error_page(request, 500, "internal_error", message)
+    if page is not None:
+        return page
+    return JSONResponse(error_body("internal_error", message), status_code=500)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map library errors, HTTP errors and request validation errors to JSON (an HTML page for browsers)."""
 
     @app.exception_handler(e.LccError)
     async def lcc_error(request: Request, exc: e.LccError) -> Response:
-        status = status_for(exc)
-        if status >= 500 and not isinstance(exc, (e.QueryTimeout, e.StoreError)):
-            log.exception("unexpected library error", exc_info=exc)
-        extra = _details(exc)
-        if isinstance(exc, e.ValidationRejected) and hasattr(exc.report, "to_json"):
-            from .deps import get_lang
-
-            extra["report"] = exc.report.to_json(get_lang(request))
-        headers = None
-        if status == 401:
-            headers = {"WWW-Authenticate": "Bearer"}
-        elif status in (429, 503):
-            headers = {"Retry-After": str(exc.details.get("retry_after", 5))}
-        page = await error_page(request, status, exc.code, exc.message, headers, extra.get("report"))
-        if page is not None:
-            return page
-        return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=status, headers=headers)
+        return await lcc_error_response(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -159,12 +175,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        message = "an unexpected error happened; it was logged"
-        page = await error_page(request, 500, "internal_error", message)
-        if page is not None:
-            return page
-        return JSONResponse(error_body("internal_error", message), status_code=500)
+        return await unexpected_response(request, exc)
 
 
 _COMMON_ERRORS = [
