@@ -4,10 +4,14 @@ or another path goes on to the router. On the demo data."""
 
 from __future__ import annotations
 
+import random
+from urllib.parse import quote, urlencode
+
 import pytest
+from starlette.datastructures import QueryParams
 
 from api.answer_cache import AnswerCache
-from api.fast_path import SparqlFastPath
+from api.fast_path import SparqlFastPath, decode_query_string
 from lcc_graph.errors import QueryTimeout
 
 JSON = {"Accept": "application/sparql-results+json"}
@@ -134,3 +138,23 @@ def test_a_timeout_and_a_bug_get_the_apps_own_error_answers(client, router_calls
         bug = client.get("/sparql", params={"query": "ASK {}"}, headers=JSON)
     assert bug.status_code == 500 and bug.json()["error"] == "internal_error" and "secret" not in bug.text
     assert "a bug with a secret in it" in caplog.text and router_calls == []
+
+
+@pytest.mark.parametrize("raw", [
+    b"", b"&&", b"query", b"query=", b"=x", b"a=1&a=2&b", b"q=a+b%2Bc", b"q=%25%32%30", b"q=%2541",
+    b"q=%", b"q=%4", b"q=%zz", b"q=%4g%41", b"q=\\x41%5Cx41", b"q=\\N{BULLET}", b"q=\\", b"q=%5C%5C",
+    b"q=%C3%A9t%C3%A9", b"q=%E2%82", b"q=%FF%FE", b"q=caf\xc3\xa9", b"q=\xff", b"q=a=b=c", b"q=%0A%23%20x",
+    urlencode({"query": "SELECT * WHERE { ?s ?p 'été \\u00e9 \\\\ 100%' }", "default-graph-uri": "urn:x"}).encode(),
+])
+def test_query_strings_are_read_as_starlette_reads_them(raw):
+    assert decode_query_string(raw).multi_items() == QueryParams(raw).multi_items()
+
+
+def test_fuzzed_query_strings_are_read_as_starlette_reads_them():
+    rng = random.Random(19)
+    alphabet = ["a", "%", "+", "&", "=", "\\", "x", "N", "{", "}", "0", "F", "2", "5", "C", "g", " ", "\n", "é", "😀"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+        raw = (text if rng.random() < 0.5 else "query=" + quote(text, safe=rng.choice(["", "%", "&=+\\"]))).encode()
+        raw = raw if rng.random() < 0.8 else raw.decode().encode("latin-1", "replace")
+        assert decode_query_string(raw).multi_items() == QueryParams(raw).multi_items(), raw
