@@ -43,6 +43,7 @@ test: install-test
 # PEERS_ARGS passes options, e.g. PEERS_ARGS='--communities 100 --seconds 5')
 bench: install-test
 	$(BIN)/python benchmarks/peers.py $(PEERS_ARGS)
+	$(BIN)/python benchmarks/ceiling.py
 	$(BIN)/python benchmarks/instances.py
 
 clean:
