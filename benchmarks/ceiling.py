@@ -36,6 +36,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -148,10 +149,51 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_split(pid: int) -> tuple[float, float]:
-    """(the process's CPU seconds, its children's: the query workers)."""
-    children = [p for p in peers.process_tree(pid) if p != pid]
-    return cpu_seconds(pid), sum(cpu_seconds(p) for p in children)
+class CpuMeter:
+    """The CPU time a server process and its children (the query workers) spend while it runs,
+    sampled every ``every_s`` from /proc: a worker replaced during the run (recycled after its
+    reads) counts until its last sample, its replacement from its start."""
+
+    def __init__(self, pid: int, every_s: float = 0.25) -> None:
+        self.pid = pid
+        self.every_s = every_s
+        self.first = {p: cpu_seconds(p) for p in self._tree()}
+        self.last = dict(self.first)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _tree(self) -> list[int]:
+        """The server and its children: Linux lists each thread's children in its task's
+        ``children`` file (the workers are started by several threads); no walk over /proc."""
+        found = [self.pid]
+        try:
+            for task in Path(f"/proc/{self.pid}/task").iterdir():
+                try:
+                    found += map(int, (task / "children").read_text().split())
+                except OSError:
+                    continue  # a thread that ended meanwhile
+        except OSError:
+            return peers.process_tree(self.pid)
+        return found
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.every_s):
+            for p in self._tree():
+                used = cpu_seconds(p)
+                if used:
+                    self.first.setdefault(p, 0.0)
+                    self.last[p] = max(self.last.get(p, 0.0), used)
+
+    def stop(self) -> tuple[float, float]:
+        """(the server's CPU seconds, its children's) since the meter started."""
+        self._stop.set()
+        self._thread.join()
+        for p in self._tree():
+            self.last[p] = max(self.last.get(p, 0.0), cpu_seconds(p))
+        own = self.last.get(self.pid, 0.0) - self.first.get(self.pid, 0.0)
+        children = sum(self.last[p] - self.first.get(p, 0.0) for p in self.last if p != self.pid)
+        return own, children
 
 
 def oxigraph_db(work: Path, n: int, export: Path) -> Path:
@@ -232,15 +274,15 @@ def measure(args: argparse.Namespace) -> dict:
                 for layer in order:
                     port = ports["oxigraph" if layer == "oxigraph" else "lcc"]
                     pid = (oxigraph if layer == "oxigraph" else lcc).proc.pid
-                    before = cpu_split(pid)
+                    meter = CpuMeter(pid)
                     if args.wrk:
                         result = peers.run_wrk(run_dir, port, paths[layer], SPARQL_JSON, args.clients, args.seconds, 60)
                     else:
                         result = peers.run_python_load(port, paths[layer], SPARQL_JSON, args.clients, args.seconds, 60)
-                    after = cpu_split(pid)
+                    server_s, workers_s = meter.stop()
                     done = max(1, result["requests"])
-                    result["server_ms"] = 1000 * (after[0] - before[0]) / done
-                    result["workers_ms"] = 1000 * (after[1] - before[1]) / done
+                    result["server_ms"] = 1000 * server_s / done
+                    result["workers_ms"] = 1000 * workers_s / done
                     runs.setdefault((workload, layer), []).append(result)
                     say(f"  round {r + 1} {workload:<26} {layer:<9} {result['rps']:8,.0f} req/s"
                         f"  p99 {result['p99_ms']:6.1f} ms  errors {result['errors']}  CPU a request: server "
