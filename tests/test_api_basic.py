@@ -92,6 +92,15 @@ def test_sparql_form_post_and_construct_turtle(client):
     assert {t.object.value for t in triples} == {"https://w3id.org/lcc#Community"}
 
 
+def test_a_form_with_too_many_fields_is_refused_not_a_server_error(client):
+    many = "query=ASK%7B%7D" + "&a=1" * 1200
+    r = client.post("/sparql", content=many, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400 and r.json()["message"] == "the form has more than 1000 fields"
+    fine = "query=ASK%7B%7D" + "&a=1" * 998  # 999 fields: read
+    assert client.post("/sparql", content=fine, headers={
+        "Content-Type": "application/x-www-form-urlencoded"}).json()["boolean"] is True
+
+
 def test_sparql_ask(client):
     r = client.get("/sparql", params={"query": PREFIX + "ASK { ?c a lcc:Criterion }"})
     assert r.json()["boolean"] is True

@@ -98,6 +98,9 @@ async def answer_query(stores, settings, media: dict[str, str], query: str, defa
     return Response(result.data, media_type=result.media)
 
 
+MAX_FORM_FIELDS = 1000  #: fields a POSTed form may have
+
+
 def _one(values: list[str], name: str) -> str | None:
     if len(values) > 1:
         raise QueryError(f"send one {name} parameter, not {len(values)}")
@@ -168,7 +171,10 @@ async def sparql_post(request: Request, stores: StoresDep, settings: SettingsDep
     if media_type == "application/sparql-query":
         query = text
     else:
-        form = parse_qs(text, keep_blank_values=True, max_num_fields=1000)
+        try:
+            form = parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+        except ValueError:  # over the fields allowed (was a 500)
+            raise QueryError(f"the form has more than {MAX_FORM_FIELDS} fields") from None
         if "update" in form:
             raise QueryError("updates are not allowed: this endpoint is read-only")
         query = _one(form.get("query", []), "query") or ""
