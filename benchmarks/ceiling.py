@@ -355,15 +355,6 @@ the start {box['load']:.2f}.
 {END}"""
 
 
-def write_section(target: Path, section: str) -> None:
-    text = target.read_text() if target.exists() else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    target.write_text(text)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--communities", type=int, default=1000)
@@ -392,7 +383,7 @@ def main() -> int:
     print()
     print(section)
     if not args.no_write:
-        write_section(args.out, section)
+        peers.write_section(args.out, section, BEGIN, END)
         say(f"wrote {args.out}")
     return 0
 

@@ -1467,10 +1467,11 @@ def _short(status: object, args, floor: tuple[float, str] | None = None) -> str:
     return text.split(":")[0]
 
 
-def write_section(target: Path, section: str) -> None:
+def write_section(target: Path, section: str, begin: str = BEGIN, end: str = END) -> None:
+    """Put ``section`` between its markers in ``target`` (appended when they are not there yet)."""
     text = target.read_text() if target.exists() else "# Benchmarks\n\nMeasured by the scripts in benchmarks/, on this machine.\n"
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + section + text[text.index(END) + len(END):]
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     target.parent.mkdir(parents=True, exist_ok=True)
